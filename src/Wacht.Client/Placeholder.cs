@@ -1,0 +1,1 @@
+namespace Wacht.Client; internal static class Placeholder { }
