@@ -1,1 +1,0 @@
-namespace Wacht.Client; internal static class Placeholder { }
