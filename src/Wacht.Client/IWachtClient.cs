@@ -1,0 +1,78 @@
+namespace Wacht.Client;
+
+/// <summary>
+/// The Wacht OAuth management API of one deployment: one method per endpoint of the contract, named as the SDK
+/// methods. Arguments are validated (null or blank → <see cref="ArgumentException"/>) before any I/O. Failures raise
+/// <see cref="WachtException"/> subclasses; caller cancellation raises <see cref="OperationCanceledException"/>.
+/// </summary>
+/// <remarks>
+/// Create app, create client, rotate secret, rotate signing key and compromise signing key are never retried once
+/// the request may have reached the server; a timeout, broken connection or 408/5xx answer to them raises
+/// <see cref="WachtOutcomeUnknownException"/>. All other calls are retried on transient failures.
+/// </remarks>
+public interface IWachtClient
+{
+    /// <summary>The deployment this client talks to.</summary>
+    string DeploymentId { get; }
+
+    /// <summary>GET /oauth/apps.</summary>
+    Task<IReadOnlyList<OAuthApp>> ListOAuthAppsAsync(CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps (multipart/form-data). Not retried.</summary>
+    Task<OAuthApp> CreateOAuthAppAsync(CreateOAuthAppRequest request, CancellationToken ct = default);
+
+    /// <summary>PATCH /oauth/apps/{slug}.</summary>
+    Task<OAuthApp> UpdateOAuthAppAsync(string appSlug, UpdateOAuthAppRequest request, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/verify-domain.</summary>
+    Task<DomainVerification> VerifyOAuthAppDomainAsync(string appSlug, CancellationToken ct = default);
+
+    /// <summary>PATCH /oauth/apps/{slug}/scopes/{scope}.</summary>
+    Task<OAuthApp> UpdateOAuthScopeAsync(string appSlug, string scope, UpdateOAuthScopeRequest request, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/scopes/{scope}/archive.</summary>
+    Task<OAuthApp> ArchiveOAuthScopeAsync(string appSlug, string scope, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/scopes/{scope}/unarchive.</summary>
+    Task<OAuthApp> UnarchiveOAuthScopeAsync(string appSlug, string scope, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/scopes/{scope}/mapping.</summary>
+    Task<OAuthApp> SetOAuthScopeMappingAsync(string appSlug, string scope, SetOAuthScopeMappingRequest request, CancellationToken ct = default);
+
+    /// <summary>GET /oauth/apps/{slug}/clients (deactivated clients included, with <c>IsActive=false</c>).</summary>
+    Task<IReadOnlyList<OAuthClient>> ListOAuthClientsAsync(string appSlug, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/clients. Not retried. The returned secret is shown this once.</summary>
+    Task<CreatedOAuthClient> CreateOAuthClientAsync(string appSlug, CreateOAuthClientRequest request, CancellationToken ct = default);
+
+    /// <summary>PATCH /oauth/apps/{slug}/clients/{oauthClientId}; <paramref name="oauthClientId"/> is the record id.</summary>
+    Task<OAuthClient> UpdateOAuthClientAsync(string appSlug, string oauthClientId, UpdateOAuthClientRequest request, CancellationToken ct = default);
+
+    /// <summary>
+    /// DELETE /oauth/apps/{slug}/clients/{oauthClientId}. Retried on transient failures; a 404 on a retry (after an
+    /// earlier attempt may have deactivated the client) counts as success. A 404 on the first attempt raises
+    /// <see cref="WachtNotFoundException"/> (unknown or already inactive client).
+    /// </summary>
+    Task DeactivateOAuthClientAsync(string appSlug, string oauthClientId, CancellationToken ct = default);
+
+    /// <summary>
+    /// POST /oauth/apps/{slug}/clients/{oauthClientId}/rotate-secret. Not retried. The old secret stops working at once;
+    /// persist the returned secret before anything else.
+    /// </summary>
+    Task<RotatedClientSecret> RotateOAuthClientSecretAsync(string appSlug, string oauthClientId, CancellationToken ct = default);
+
+    /// <summary>GET /oauth/apps/{slug}/clients/{oauthClientId}/grants (newest first).</summary>
+    Task<IReadOnlyList<OAuthGrant>> ListOAuthGrantsAsync(string appSlug, string oauthClientId, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/clients/{oauthClientId}/grants/{grantId}/revoke (idempotent on the server).</summary>
+    Task RevokeOAuthGrantAsync(string appSlug, string oauthClientId, string grantId, CancellationToken ct = default);
+
+    /// <summary>GET /oauth/apps/{slug}/signing-keys.</summary>
+    Task<IReadOnlyList<SigningKey>> ListOAuthAppSigningKeysAsync(string appSlug, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/signing-keys/rotate; returns the new key. Not retried.</summary>
+    Task<SigningKey> RotateOAuthAppSigningKeyAsync(string appSlug, CancellationToken ct = default);
+
+    /// <summary>POST /oauth/apps/{slug}/signing-keys/{kid}/compromise. Not retried.</summary>
+    Task CompromiseOAuthAppSigningKeyAsync(string appSlug, string kid, CancellationToken ct = default);
+}
