@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Wacht.Emulator;
 
@@ -39,30 +38,10 @@ internal static class ClientHandlers
             ClientValidation.ValidateGrantTypes(grantTypes);
             ClientValidation.ValidateAuthMethod(method);
 
-            var jwksUri = ScopeRules.TrimToNull(request.JwksUri);
-            var publicKeyPem = ScopeRules.TrimToNull(request.PublicKeyPem);
-            var jwks = request.Jwks is { ValueKind: not JsonValueKind.Null } j ? j.Clone() : (JsonElement?)null;
-            if (method == "private_key_jwt")
+            var (jwksUri, jwks, publicKeyPem) = ClientValidation.ReadKeyMaterial(method, request.JwksUri, request.Jwks, request.PublicKeyPem, out var material);
+            if (method == "private_key_jwt" && material != 1)
             {
-                var material = (jwksUri is null ? 0 : 1) + (jwks is null ? 0 : 1) + (publicKeyPem is null ? 0 : 1);
-                if (material != 1)
-                {
-                    throw EmulatorApiException.BadRequest("private_key_jwt requires exactly one of jwks_uri, jwks, or public_key_pem");
-                }
-
-                if (jwksUri is not null)
-                {
-                    ClientValidation.ValidateJwksUri(jwksUri);
-                }
-
-                if (jwks is { } document)
-                {
-                    ClientValidation.ValidateJwks(document);
-                }
-            }
-            else if (jwksUri is not null || jwks is not null || publicKeyPem is not null)
-            {
-                throw EmulatorApiException.BadRequest("jwks_uri/jwks/public_key_pem are only allowed when client_auth_method is private_key_jwt");
+                throw EmulatorApiException.BadRequest("private_key_jwt requires exactly one of jwks_uri, jwks, or public_key_pem");
             }
 
             ValidateUrls(request);
@@ -152,35 +131,15 @@ internal static class ClientHandlers
             var redirectUris = request.RedirectUris ?? client.RedirectUris;
             ClientValidation.ValidateRedirectUris(redirectUris, grantTypes);
 
-            var jwksUri = ScopeRules.TrimToNull(request.JwksUri);
-            var publicKeyPem = ScopeRules.TrimToNull(request.PublicKeyPem);
-            var jwks = request.Jwks is { ValueKind: not JsonValueKind.Null } j ? j.Clone() : (JsonElement?)null;
-            if (method == "private_key_jwt")
+            var (jwksUri, jwks, publicKeyPem) = ClientValidation.ReadKeyMaterial(method, request.JwksUri, request.Jwks, request.PublicKeyPem, out var material);
+            if (method == "private_key_jwt" && material > 1)
             {
-                var material = (jwksUri is null ? 0 : 1) + (jwks is null ? 0 : 1) + (publicKeyPem is null ? 0 : 1);
-                if (material > 1)
-                {
-                    throw EmulatorApiException.BadRequest("private_key_jwt accepts only one of jwks_uri, jwks, or public_key_pem per update");
-                }
-
-                if (material == 0 && client.JwksUri is null && client.Jwks is null)
-                {
-                    throw EmulatorApiException.BadRequest("private_key_jwt requires existing or new key material");
-                }
-
-                if (jwksUri is not null)
-                {
-                    ClientValidation.ValidateJwksUri(jwksUri);
-                }
-
-                if (jwks is { } document)
-                {
-                    ClientValidation.ValidateJwks(document);
-                }
+                throw EmulatorApiException.BadRequest("private_key_jwt accepts only one of jwks_uri, jwks, or public_key_pem per update");
             }
-            else if (jwksUri is not null || jwks is not null || publicKeyPem is not null)
+
+            if (method == "private_key_jwt" && material == 0 && client.JwksUri is null && client.Jwks is null)
             {
-                throw EmulatorApiException.BadRequest("jwks_uri/jwks/public_key_pem are only allowed when client_auth_method is private_key_jwt");
+                throw EmulatorApiException.BadRequest("private_key_jwt requires existing or new key material");
             }
 
             ValidateUrls(request);

@@ -71,6 +71,38 @@ internal static class ClientValidation
         }
     }
 
+    /// <summary>
+    /// Trims and validates the key material a create or update sent (<paramref name="count"/> = how many kinds were
+    /// sent); material is refused unless the auth method is private_key_jwt. How many kinds are required differs
+    /// between create and update, so the callers check <paramref name="count"/>.
+    /// </summary>
+    public static (string? JwksUri, JsonElement? Jwks, string? PublicKeyPem) ReadKeyMaterial(
+        string method, string? jwksUriText, JsonElement? jwksElement, string? publicKeyPemText, out int count)
+    {
+        var jwksUri = ScopeRules.TrimToNull(jwksUriText);
+        var publicKeyPem = ScopeRules.TrimToNull(publicKeyPemText);
+        var jwks = jwksElement is { ValueKind: not JsonValueKind.Null } j ? j.Clone() : (JsonElement?)null;
+        count = (jwksUri is null ? 0 : 1) + (jwks is null ? 0 : 1) + (publicKeyPem is null ? 0 : 1);
+        if (method != "private_key_jwt")
+        {
+            return count == 0
+                ? (null, null, null)
+                : throw EmulatorApiException.BadRequest("jwks_uri/jwks/public_key_pem are only allowed when client_auth_method is private_key_jwt");
+        }
+
+        if (jwksUri is not null)
+        {
+            ValidateJwksUri(jwksUri);
+        }
+
+        if (jwks is { } document)
+        {
+            ValidateJwks(document);
+        }
+
+        return (jwksUri, jwks, publicKeyPem);
+    }
+
     public static void ValidateJwksUri(string jwksUri)
     {
         if (!Uri.TryCreate(jwksUri.Trim(), UriKind.Absolute, out var uri))
