@@ -1,0 +1,38 @@
+namespace Wacht.Worker.Contracts;
+
+/// <summary>
+/// The stable, machine-readable <c>ErrorCode</c> values of the failure events. Subscribers may switch on them;
+/// they never change meaning. New codes may be added.
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>The command is malformed (missing/blank fields, bad ids or scope names). See <c>FieldErrors</c>. Do not retry as is.</summary>
+    public const string InvalidCommand = "invalid_command";
+
+    /// <summary>The command names a deployment this worker has no configuration for.</summary>
+    public const string UnknownDeployment = "unknown_deployment";
+
+    /// <summary>The app, client, grant or scope does not exist (or the client is inactive, for rotation).</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary>The client's auth method has no secret (<c>none</c>, <c>private_key_jwt</c>).</summary>
+    public const string RotationNotSupported = "rotation_not_supported";
+
+    /// <summary>The desired scopes conflict with what the platform allows; see <c>Conflicts</c>. Nothing was changed.</summary>
+    public const string ScopeConflict = "scope_conflict";
+
+    /// <summary>Wacht refused the request as invalid (HTTP 400) for a reason the worker could not foresee.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The worker's API key for the deployment was refused (HTTP 401/403).</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>Wacht stayed unavailable (5xx, 429, timeouts, open circuit) through the whole retry budget. Retrying later can help.</summary>
+    public const string WachtUnavailable = "wacht_unavailable";
+
+    /// <summary>The secret was rotated and is held encrypted in the ledger, but the destination refused it. Re-drive to deliver.</summary>
+    public const string SecretDeliveryFailed = "secret_delivery_failed";
+
+    /// <summary>An unexpected error in the worker itself.</summary>
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,55 @@
+namespace Wacht.Worker.Ledger;
+
+/// <summary>
+/// The worker's durable record of every command (by <c>CommandId</c>), of secrets between issue and delivery, and of
+/// the rotation history. Every method returns only after its write is durable (committed). Implementations:
+/// SQLite (one worker instance) and PostgreSQL (several instances sharing work).
+/// </summary>
+public interface ICommandLedger
+{
+    /// <summary>Creates or migrates the schema. Called once at start-up; safe to call again.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the command in state <see cref="CommandState.Received"/> when it is new; returns the current record
+    /// either way (a duplicate returns the existing record unchanged).
+    /// </summary>
+    Task<CommandRecord> BeginAsync(CommandStart start, CancellationToken cancellationToken);
+
+    /// <summary>The command's record, or null when the ledger has never seen it.</summary>
+    Task<CommandRecord?> FindAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>Rotation: records the intent to call rotate (state <see cref="CommandState.Rotating"/>, rotate-calls + 1).</summary>
+    Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>Rotation: stores the new secret encrypted, state <see cref="CommandState.PendingDelivery"/>.</summary>
+    Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken);
+
+    /// <summary>Rotation: the pending secret of a command in <see cref="CommandState.PendingDelivery"/>, decrypted; null when there is none.</summary>
+    Task<PendingSecret?> ReadPendingSecretAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: in one transaction, erases the pending secret, appends <paramref name="rotation"/> to the history and
+    /// records the success outcome (state <see cref="CommandState.Succeeded"/>).
+    /// </summary>
+    Task CompleteRotationAsync(Guid commandId, RotationRecord rotation, RecordedOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the terminal outcome (state <see cref="CommandState.Succeeded"/> or <see cref="CommandState.Failed"/>
+    /// per <see cref="RecordedOutcome.Succeeded"/>). A pending secret, if any, is kept: only delivery erases it.
+    /// </summary>
+    Task CompleteAsync(Guid commandId, RecordedOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-opens a command whose recorded failure is retryable, for a re-drive: back to the state it failed in
+    /// (<see cref="CommandState.PendingDelivery"/> when a secret is pending, else <see cref="CommandState.Received"/>),
+    /// outcome cleared. Returns the updated record.
+    /// </summary>
+    Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>The latest successful rotation of a client, or null.</summary>
+    Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken);
+
+    /// <summary>A client's rotation history, newest first.</summary>
+    Task<IReadOnlyList<RotationRecord>> ListRotationsAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,2 @@
+// Placeholder entry point: the composition root arrives with the messaging setup.
+return 0;
