@@ -1,0 +1,176 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wacht.Client;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Ledger;
+using Wacht.Worker.Messaging;
+
+namespace Wacht.Worker.Commands;
+
+/// <summary>
+/// The execution policy every command shares, so the three consumers only say what their command does:
+/// validate → refuse unknown deployments → lock the target → answer a recorded outcome from the ledger instead of
+/// executing again → execute → record the outcome → publish it (and answer a request). Transient failures are retried
+/// in process within the budget (<see cref="RetryOptions"/>); when it is spent the failure event is published and the
+/// message goes to the <c>_error</c> queue. No path ends without a terminal event, except a shutdown, after which the
+/// broker redelivers the message.
+/// </summary>
+internal sealed class CommandRunner(
+    ICommandLedger ledger,
+    IClientLock locks,
+    IWachtClientFactory clients,
+    IOptions<MessagingOptions> options,
+    ILogger<CommandRunner> logger)
+{
+    public async Task RunAsync(
+        ConsumeContext context,
+        CommandSpec spec,
+        Func<CommandRecord, IWachtClient, CancellationToken, Task<CommandResult>> execute,
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
+    {
+        var cancellationToken = context.CancellationToken;
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["CommandId"] = spec.CommandId,
+            ["DeploymentId"] = spec.DeploymentId,
+            ["AppSlug"] = spec.AppSlug,
+            ["OAuthClientId"] = spec.TargetId,
+            ["MessageId"] = context.MessageId,
+        });
+
+        if (spec.FieldErrors.Count > 0)
+        {
+            var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
+            await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!clients.DeploymentIds.Contains(spec.DeploymentId, StringComparer.Ordinal))
+        {
+            var failure = new CommandFailure(
+                ErrorCodes.UnknownDeployment,
+                $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
+                Retryable: false,
+                Transient: false);
+            await FailWithoutExecutingAsync(context, spec, failure, [], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var held = await locks.AcquireAsync(spec.LockKey, cancellationToken).ConfigureAwait(false);
+
+        var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
+        if (record is { IsTerminal: true, Outcome: { } outcome })
+        {
+            if (outcome.Succeeded || !outcome.Retryable)
+            {
+                CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
+                await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
+                return;
+            }
+
+            CommandLog.Reopened(logger, spec.Kind);
+            record = await ledger.ReopenAsync(spec.CommandId, cancellationToken).ConfigureAwait(false);
+        }
+
+        CommandLog.Executing(logger, spec.Kind, spec.Trigger, spec.RequestedBy);
+        CommandResult result;
+        try
+        {
+            result = await execute(record, clients.GetClient(spec.DeploymentId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            CommandLog.Interrupted(logger, spec.Kind);
+            throw;
+        }
+        catch (Exception exception) when (exception is not TransientCommandException)
+        {
+            await HandleFailureAsync(context, spec, exception, failureEvent).ConfigureAwait(false);
+            return;
+        }
+
+        if (!result.RecordedInLedger)
+        {
+            // Not cancellable: the command has had its effect at Wacht; the ledger must know before anyone is told.
+            await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        CommandLog.Succeeded(logger, spec.Kind, result.Event.GetType().Name);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, result.Event).ConfigureAwait(false);
+    }
+
+    private async Task HandleFailureAsync(
+        ConsumeContext context,
+        CommandSpec spec,
+        Exception exception,
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
+    {
+        var failure = exception is CommandFailureException specific ? specific.Failure : CommandFailure.From(exception);
+        var attempts = options.Value.Retry.Limit + 1;
+        var attempt = context.GetRetryAttempt() + 1;
+
+        if (failure.Transient && attempt < attempts)
+        {
+            CommandLog.Retrying(logger, spec.Kind, attempt, attempts, failure.Message);
+            throw new TransientCommandException(failure.Message, exception);
+        }
+
+        if (failure.Code == ErrorCodes.InternalError)
+        {
+            CommandLog.Unexpected(logger, spec.Kind, exception);
+        }
+
+        var @event = failureEvent(failure, exception, []);
+        await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None).ConfigureAwait(false);
+        CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
+
+        if (failure.Transient || failure.Code == ErrorCodes.InternalError)
+        {
+            // The event is out; the message goes to the _error queue so an operator can re-drive it later.
+            CommandLog.BudgetSpent(logger, spec.Kind, attempt, failure.Code);
+            throw new RetryBudgetExhaustedException($"{spec.Kind} command {spec.CommandId} failed with {failure.Code} after {attempt} attempt(s).", exception);
+        }
+    }
+
+    private async Task FailWithoutExecutingAsync(
+        ConsumeContext context,
+        CommandSpec spec,
+        CommandFailure failure,
+        IReadOnlyList<FieldError> fieldErrors,
+        CancellationToken cancellationToken)
+    {
+        if (spec.CommandId != Guid.Empty)
+        {
+            // Recorded like any other command, so a duplicate gets the same answer; a command id that was already
+            // executed keeps its first outcome.
+            var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
+            if (record is { IsTerminal: true, Outcome: { } outcome })
+            {
+                CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
+                await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var @event = failureEvent(failure, null, fieldErrors);
+        if (spec.CommandId != Guid.Empty)
+        {
+            await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
+    }
+
+    private static CommandStart Start(CommandSpec spec) => new(
+        spec.CommandId,
+        spec.Kind,
+        spec.DeploymentId ?? "",
+        spec.AppSlug ?? "",
+        spec.TargetId,
+        spec.Trigger ?? CommandTriggers.Command,
+        spec.RequestedBy,
+        spec.Reason);
+}

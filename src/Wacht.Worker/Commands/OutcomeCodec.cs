@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Ledger;
+
+namespace Wacht.Worker.Commands;
+
+/// <summary>Turns result events into the ledger's <see cref="RecordedOutcome"/> and back, for replaying an outcome.</summary>
+internal static class OutcomeCodec
+{
+    private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web);
+
+    // The ledger stores the contract's type name; this map is the only place it is read back. Renaming a class means
+    // adding its old name here, so recorded outcomes stay readable.
+    private static readonly Dictionary<string, Type> s_types = new[]
+    {
+        typeof(SecretRotated), typeof(SecretRotationFailed),
+        typeof(GrantRevoked), typeof(GrantRevocationFailed),
+        typeof(ScopesSynced), typeof(ScopeSyncFailed),
+    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    public static RecordedOutcome Success<T>(T @event)
+        where T : class => new(true, typeof(T).Name, JsonSerializer.Serialize(@event, s_options), Retryable: false);
+
+    public static RecordedOutcome Failure<T>(T @event, bool retryable)
+        where T : class => new(false, typeof(T).Name, JsonSerializer.Serialize(@event, s_options), retryable);
+
+    public static object Restore(RecordedOutcome outcome)
+    {
+        if (!s_types.TryGetValue(outcome.MessageType, out var type))
+        {
+            throw new InvalidOperationException($"The ledger holds an outcome of unknown type '{outcome.MessageType}'.");
+        }
+
+        return JsonSerializer.Deserialize(outcome.Json, type, s_options)
+            ?? throw new InvalidOperationException($"The ledger holds an empty outcome of type '{outcome.MessageType}'.");
+    }
+}

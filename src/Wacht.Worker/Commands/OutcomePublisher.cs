@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+using MassTransit;
+
+namespace Wacht.Worker.Commands;
+
+/// <summary>
+/// Publishes a command's terminal event for subscribers and, when the command came as a request, answers the
+/// requester with the same event.
+/// </summary>
+internal static class OutcomePublisher
+{
+    /// <summary>
+    /// The message id is derived from the command id and the event type, so a replayed outcome (after a redelivery
+    /// or a duplicate command) carries the same message id and subscribers can de-duplicate on it.
+    /// </summary>
+    public static async Task PublishAsync(ConsumeContext context, Guid commandId, object @event)
+    {
+        var messageId = commandId == Guid.Empty ? NewId.NextGuid() : DeterministicId(commandId, @event.GetType().Name);
+
+        await context.Publish(@event, @event.GetType(), publish =>
+        {
+            publish.MessageId = messageId;
+            if (commandId != Guid.Empty)
+            {
+                publish.CorrelationId = commandId;
+            }
+        }).ConfigureAwait(false);
+
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(@event, @event.GetType(), respond =>
+            {
+                if (commandId != Guid.Empty)
+                {
+                    respond.CorrelationId = commandId;
+                }
+            }).ConfigureAwait(false);
+        }
+    }
+
+    private static Guid DeterministicId(Guid commandId, string eventName)
+    {
+        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetMaxByteCount(eventName.Length)];
+        commandId.TryWriteBytes(input);
+        var length = 16 + Encoding.UTF8.GetBytes(eventName, input[16..]);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input[..length], hash);
+        return new Guid(hash[..16]);
+    }
+}

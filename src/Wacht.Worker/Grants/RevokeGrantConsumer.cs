@@ -1,0 +1,97 @@
+using MassTransit;
+using Wacht.Client;
+using Wacht.Worker.Commands;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Ledger;
+
+namespace Wacht.Worker.Grants;
+
+/// <summary>
+/// Executes <see cref="RevokeGrant"/>. Revocation is idempotent on the platform, but it also answers 200 for a grant
+/// that does not exist, so the worker reads the client's grants first: an unknown grant is <c>not_found</c>, an already
+/// revoked one succeeds with <see cref="GrantRevoked.AlreadyRevoked"/> and no write call.
+/// </summary>
+internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider time) : IConsumer<RevokeGrant>
+{
+    public const string Kind = "revoke-grant";
+
+    public Task Consume(ConsumeContext<RevokeGrant> context)
+    {
+        var command = context.Message;
+        var fields = new CommandFields()
+            .CommandId(command.CommandId)
+            .DeploymentId(command.DeploymentId)
+            .AppSlug(command.AppSlug)
+            .DecimalId(nameof(RevokeGrant.OAuthClientId), command.OAuthClientId)
+            .DecimalId(nameof(RevokeGrant.GrantId), command.GrantId)
+            .Trigger(command.Trigger)
+            .AuditText(nameof(RevokeGrant.RequestedBy), command.RequestedBy)
+            .AuditText(nameof(RevokeGrant.Reason), command.Reason);
+
+        var spec = new CommandSpec(
+            command.CommandId,
+            Kind,
+            command.DeploymentId,
+            command.AppSlug,
+            command.OAuthClientId,
+            LockKeys.Client(command.DeploymentId, command.OAuthClientId),
+            command.Trigger,
+            command.RequestedBy,
+            command.Reason,
+            fields.Errors);
+
+        return runner.RunAsync(
+            context,
+            spec,
+            (record, client, cancellationToken) => ExecuteAsync(command, client, cancellationToken),
+            (failure, _, fieldErrors) => new GrantRevocationFailed
+            {
+                CommandId = command.CommandId,
+                DeploymentId = command.DeploymentId ?? "",
+                AppSlug = command.AppSlug ?? "",
+                OAuthClientId = command.OAuthClientId ?? "",
+                GrantId = command.GrantId ?? "",
+                FailedAt = time.GetUtcNow(),
+                ErrorCode = failure.Code,
+                Message = failure.Message,
+                Retryable = failure.Retryable,
+                FieldErrors = fieldErrors,
+                Trigger = command.Trigger ?? CommandTriggers.Command,
+                RequestedBy = command.RequestedBy,
+                Reason = command.Reason,
+            });
+    }
+
+    private async Task<CommandResult> ExecuteAsync(RevokeGrant command, IWachtClient client, CancellationToken cancellationToken)
+    {
+        var grants = await client.ListOAuthGrantsAsync(command.AppSlug, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
+        var grant = grants.FirstOrDefault(g => string.Equals(g.Id, command.GrantId, StringComparison.Ordinal))
+            ?? throw new CommandFailureException(new CommandFailure(
+                ErrorCodes.NotFound,
+                $"Grant {command.GrantId} is not a grant of OAuth client {command.OAuthClientId} in app '{command.AppSlug}' of deployment {command.DeploymentId}.",
+                Retryable: false,
+                Transient: false));
+
+        var alreadyRevoked = string.Equals(grant.Status, GrantStatuses.Revoked, StringComparison.Ordinal);
+        if (!alreadyRevoked)
+        {
+            await client.RevokeOAuthGrantAsync(command.AppSlug, command.OAuthClientId, command.GrantId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new CommandResult(new GrantRevoked
+        {
+            CommandId = command.CommandId,
+            DeploymentId = command.DeploymentId,
+            AppSlug = command.AppSlug,
+            OAuthClientId = command.OAuthClientId,
+            GrantId = command.GrantId,
+            AlreadyRevoked = alreadyRevoked,
+            RevokedAt = alreadyRevoked ? grant.RevokedAt ?? time.GetUtcNow() : time.GetUtcNow(),
+            Resource = grant.Resource,
+            Scopes = grant.Scopes,
+            Trigger = command.Trigger,
+            RequestedBy = command.RequestedBy,
+            Reason = command.Reason,
+        });
+    }
+}

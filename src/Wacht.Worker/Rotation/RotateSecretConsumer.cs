@@ -1,0 +1,215 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Wacht.Client;
+using Wacht.Worker.Commands;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Ledger;
+using Wacht.Worker.Secrets;
+
+namespace Wacht.Worker.Rotation;
+
+/// <summary>
+/// Executes <see cref="RotateSecret"/> as a state machine recorded in the ledger (see docs/rotation.md):
+/// <c>received → rotating → pending_delivery → succeeded</c>. Each step is durable before the next starts, so after
+/// a crash a redelivered command resumes where it stopped: a pending secret is delivered, not rotated again; a
+/// rotation whose outcome is unknown is rotated again, which is safe because a secret nobody saw is already invalid.
+/// </summary>
+internal sealed class RotateSecretConsumer(
+    CommandRunner runner,
+    ICommandLedger ledger,
+    ISecretDestination destination,
+    TimeProvider time,
+    ILogger<RotateSecretConsumer> logger) : IConsumer<RotateSecret>
+{
+    public const string Kind = "rotate-secret";
+
+    public Task Consume(ConsumeContext<RotateSecret> context)
+    {
+        var command = context.Message;
+        var fields = new CommandFields()
+            .CommandId(command.CommandId)
+            .DeploymentId(command.DeploymentId)
+            .AppSlug(command.AppSlug)
+            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId)
+            .Trigger(command.Trigger)
+            .AuditText(nameof(RotateSecret.RequestedBy), command.RequestedBy)
+            .AuditText(nameof(RotateSecret.Reason), command.Reason);
+
+        var spec = new CommandSpec(
+            command.CommandId,
+            Kind,
+            command.DeploymentId,
+            command.AppSlug,
+            command.OAuthClientId,
+            LockKeys.Client(command.DeploymentId, command.OAuthClientId),
+            command.Trigger,
+            command.RequestedBy,
+            command.Reason,
+            fields.Errors);
+
+        // Set once Wacht may hold a secret that this command has not delivered yet (reported in the failure event).
+        var progress = new RotationProgress();
+        return runner.RunAsync(
+            context,
+            spec,
+            (record, client, cancellationToken) => ExecuteAsync(command, record, client, progress, cancellationToken),
+            (failure, _, fieldErrors) => new SecretRotationFailed
+            {
+                CommandId = command.CommandId,
+                DeploymentId = command.DeploymentId ?? "",
+                AppSlug = command.AppSlug ?? "",
+                OAuthClientId = command.OAuthClientId ?? "",
+                FailedAt = time.GetUtcNow(),
+                ErrorCode = failure.Code,
+                Message = failure.Message,
+                Retryable = failure.Retryable,
+                OldSecretMayBeInvalid = progress.RotateCalled,
+                FieldErrors = fieldErrors,
+                Trigger = command.Trigger ?? CommandTriggers.Command,
+                RequestedBy = command.RequestedBy,
+                Reason = command.Reason,
+            });
+    }
+
+    private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandRecord record, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
+    {
+        progress.RotateCalled = record.State is CommandState.Rotating or CommandState.PendingDelivery;
+        PendingSecret? pending = null;
+        if (record.State == CommandState.PendingDelivery)
+        {
+            pending = await ledger.ReadPendingSecretAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rotateCalls = record.RotateCalls;
+        if (pending is null)
+        {
+            if (record.State == CommandState.Rotating)
+            {
+                RotationLog.RotatingAgain(logger, record.RotateCalls);
+            }
+
+            pending = await RotateAsync(command, client, progress, cancellationToken).ConfigureAwait(false);
+            rotateCalls++;
+        }
+        else
+        {
+            RotationLog.ResumingDelivery(logger, pending.Secret.Fingerprint);
+        }
+
+        string key;
+        try
+        {
+            key = await destination.DeliverAsync(
+                new SecretDelivery(command.CommandId, command.DeploymentId, command.AppSlug, command.OAuthClientId, pending.ClientId, pending.Secret, pending.IssuedAt),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The secret stays encrypted in the ledger (state pending_delivery): a retry or a re-drive delivers it.
+            throw new CommandFailureException(
+                new CommandFailure(
+                    ErrorCodes.SecretDeliveryFailed,
+                    $"The new secret (fingerprint {pending.Secret.Fingerprint}) is held in the ledger but the '{destination.Name}' destination refused it: {exception.GetType().Name}. Re-drive the command to deliver it.",
+                    Retryable: true,
+                    Transient: true),
+                exception);
+        }
+
+        RotationLog.Delivered(logger, destination.Name, key, pending.Secret.Fingerprint);
+
+        var rotated = new SecretRotated
+        {
+            CommandId = command.CommandId,
+            DeploymentId = command.DeploymentId,
+            AppSlug = command.AppSlug,
+            OAuthClientId = command.OAuthClientId,
+            ClientId = pending.ClientId,
+            RotatedAt = pending.IssuedAt,
+            Destination = destination.Name,
+            DestinationKey = key,
+            SecretFingerprint = pending.Secret.Fingerprint,
+            RotateCalls = rotateCalls,
+            Trigger = command.Trigger,
+            RequestedBy = command.RequestedBy,
+            Reason = command.Reason,
+        };
+
+        var history = new RotationRecord(
+            command.CommandId,
+            command.DeploymentId,
+            command.AppSlug,
+            command.OAuthClientId,
+            pending.ClientId,
+            pending.IssuedAt,
+            command.Trigger,
+            command.RequestedBy,
+            command.Reason,
+            destination.Name,
+            key,
+            pending.Secret.Fingerprint);
+
+        // Erases the secret from the ledger and records the outcome in one transaction. Not cancellable: the secret
+        // is delivered; stopping now would only make the next attempt deliver it again.
+        await ledger.CompleteRotationAsync(command.CommandId, history, OutcomeCodec.Success(rotated), CancellationToken.None).ConfigureAwait(false);
+        return new CommandResult(rotated, RecordedInLedger: true);
+    }
+
+    private async Task<PendingSecret> RotateAsync(RotateSecret command, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
+    {
+        // Look the client up first: refusing an unsupported or inactive client here costs a read and spares a
+        // pointless non-idempotent call; it also yields the public client_id the destination files the secret under.
+        var clients = await client.ListOAuthClientsAsync(command.AppSlug, cancellationToken).ConfigureAwait(false);
+        var target = clients.FirstOrDefault(c => string.Equals(c.Id, command.OAuthClientId, StringComparison.Ordinal))
+            ?? throw new CommandFailureException(new CommandFailure(
+                ErrorCodes.NotFound,
+                $"OAuth client {command.OAuthClientId} does not exist in app '{command.AppSlug}' of deployment {command.DeploymentId}.",
+                Retryable: false,
+                Transient: false));
+
+        if (!target.IsActive)
+        {
+            throw new CommandFailureException(new CommandFailure(
+                ErrorCodes.NotFound,
+                $"OAuth client {command.OAuthClientId} ({target.ClientId}) is inactive; Wacht rotates only active clients.",
+                Retryable: false,
+                Transient: false));
+        }
+
+        if (!ClientAuthMethods.UsesSecret(target.ClientAuthMethod))
+        {
+            throw new CommandFailureException(new CommandFailure(
+                ErrorCodes.RotationNotSupported,
+                $"OAuth client {command.OAuthClientId} ({target.ClientId}) authenticates with '{target.ClientAuthMethod}', which has no client secret to rotate.",
+                Retryable: false,
+                Transient: false));
+        }
+
+        // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
+        // again instead of assuming nothing happened.
+        await ledger.MarkRotatingAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+        progress.RotateCalled = true;
+        RotatedClientSecret rotated;
+        try
+        {
+            rotated = await client.RotateOAuthClientSecretAsync(command.AppSlug, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WachtBadRequestException exception)
+        {
+            // The platform's refusal for auth methods without a secret; the method may have changed since the lookup.
+            throw new CommandFailureException(new CommandFailure(ErrorCodes.RotationNotSupported, exception.Message, false, false), exception);
+        }
+
+        var pending = new PendingSecret(target.ClientId, rotated.ClientSecret, time.GetUtcNow());
+
+        // The new secret exists nowhere else and the old one no longer works: persist it before anything else, and
+        // do not let a shutdown cancel that.
+        await ledger.StorePendingSecretAsync(command.CommandId, pending, CancellationToken.None).ConfigureAwait(false);
+        RotationLog.Rotated(logger, target.ClientId, pending.Secret.Fingerprint);
+        return pending;
+    }
+
+    private sealed class RotationProgress
+    {
+        public bool RotateCalled { get; set; }
+    }
+}

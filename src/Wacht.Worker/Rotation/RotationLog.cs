@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Wacht.Worker.Rotation;
+
+/// <summary>Rotation log events. Secrets appear only as their fingerprint.</summary>
+internal static partial class RotationLog
+{
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Rotated the secret of {ClientId}; the new secret (fingerprint {Fingerprint}) is held encrypted in the ledger until delivered")]
+    public static partial void Rotated(ILogger logger, string clientId, string fingerprint);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Delivered the new secret (fingerprint {Fingerprint}) to destination {Destination} at {DestinationKey}")]
+    public static partial void Delivered(ILogger logger, string destination, string destinationKey, string fingerprint);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "A previous rotate call ({RotateCalls} so far) has no recorded result (crash or unknown outcome); rotating again, which invalidates any secret it may have issued")]
+    public static partial void RotatingAgain(ILogger logger, int rotateCalls);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Resuming delivery of the pending secret (fingerprint {Fingerprint}) recorded before the interruption; not rotating again")]
+    public static partial void ResumingDelivery(ILogger logger, string fingerprint);
+}

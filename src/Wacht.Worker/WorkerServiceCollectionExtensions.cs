@@ -1,0 +1,46 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Wacht.Client;
+using Wacht.Worker.Commands;
+using Wacht.Worker.Ledger;
+using Wacht.Worker.Messaging;
+using Wacht.Worker.Secrets;
+
+namespace Wacht.Worker;
+
+/// <summary>The worker's composition: one call from <c>Program.cs</c> (and from tests that host the worker).</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers everything the worker runs: <see cref="AddWachtCommandExecution"/> and the bus
+    /// (<c>Worker:Messaging</c>). <paramref name="configureBus"/> lets a host add consumers of its own.
+    /// </summary>
+    public static IServiceCollection AddWachtWorker(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<IBusRegistrationConfigurator>? configureBus = null)
+    {
+        services.AddWachtCommandExecution();
+        services.AddWachtMessaging(configuration, configureBus);
+        return services;
+    }
+
+    /// <summary>
+    /// Everything the command consumers need except the bus: the Wacht client (<c>Wacht</c>), the ledger
+    /// (<c>Worker:Ledger</c>, registered first so its schema exists before the bus consumes), the secret destinations
+    /// (<c>Worker:Secrets</c>), the messaging options the consumer definitions read, and the command pipeline. Tests
+    /// on the MassTransit test harness call this plus <c>AddMassTransitTestHarness(MessagingServiceCollectionExtensions.AddWachtConsumers)</c>.
+    /// </summary>
+    public static IServiceCollection AddWachtCommandExecution(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddWachtLedger();
+        services.AddWachtClient();
+        services.AddWachtSecretDestinations();
+        services.AddWachtMessagingOptions();
+        services.TryAddSingleton<CommandRunner>();
+        return services;
+    }
+}

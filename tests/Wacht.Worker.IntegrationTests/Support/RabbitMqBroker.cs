@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Testcontainers.RabbitMq;
+
+namespace Wacht.Worker.IntegrationTests.Support;
+
+/// <summary>
+/// The real RabbitMQ broker the integration tests run on: a Testcontainers container when a Docker engine answers,
+/// else the broker named by <c>WACHT_TEST_RABBITMQ</c> (AMQP URI) and <c>WACHT_TEST_RABBITMQ_MANAGEMENT</c> (HTTP API
+/// URI), which <c>bash .ci/services</c> starts. Every test gets its own virtual host, so tests never see each other's
+/// queues or messages.
+/// </summary>
+public sealed class RabbitMqBroker
+{
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static RabbitMqBroker? s_instance;
+
+    private RabbitMqBroker(Uri amqp, Uri management)
+    {
+        Amqp = amqp;
+        Management = management;
+    }
+
+    /// <summary>amqp://user:password@host:port/ (no virtual host).</summary>
+    public Uri Amqp { get; }
+
+    /// <summary>http://user:password@host:port/ of the management plugin.</summary>
+    public Uri Management { get; }
+
+    public string Username => Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[0]);
+
+    public string Password => Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[1]);
+
+    public static async Task<RabbitMqBroker> GetAsync()
+    {
+        await s_gate.WaitAsync();
+        try
+        {
+            return s_instance ??= await ResolveAsync();
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    /// <summary>Creates a fresh virtual host with full permissions for the broker's user.</summary>
+    public async Task<TestVirtualHost> CreateVirtualHostAsync()
+    {
+        var name = "wacht-test-" + Guid.NewGuid().ToString("N")[..12];
+        using var http = ManagementClient();
+        (await http.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/permissions/{name}/{Uri.EscapeDataString(Username)}", permissions)).EnsureSuccessStatusCode();
+        return new TestVirtualHost(this, name);
+    }
+
+    internal HttpClient ManagementClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Management.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var user = Uri.UnescapeDataString(Management.UserInfo);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user)));
+        return http;
+    }
+
+    private static async Task<RabbitMqBroker> ResolveAsync()
+    {
+        if (DockerMayAnswer())
+        {
+            try
+            {
+                var container = new RabbitMqBuilder().WithImage("rabbitmq:3.13-management").WithPortBinding(15672, true).Build();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+                await container.StartAsync(timeout.Token);
+                var amqp = new Uri(container.GetConnectionString());
+                var management = new UriBuilder("http", container.Hostname, container.GetMappedPublicPort(15672)) { UserName = "rabbitmq", Password = "rabbitmq" }.Uri;
+                return new RabbitMqBroker(amqp, management);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // No usable engine after all: fall back to the environment's broker below.
+            }
+        }
+
+        var amqpText = Environment.GetEnvironmentVariable("WACHT_TEST_RABBITMQ");
+        var managementText = Environment.GetEnvironmentVariable("WACHT_TEST_RABBITMQ_MANAGEMENT");
+        if (string.IsNullOrEmpty(amqpText) || string.IsNullOrEmpty(managementText))
+        {
+            throw new InvalidOperationException(
+                "No RabbitMQ broker for the integration tests: no Docker engine answered and WACHT_TEST_RABBITMQ / "
+                + "WACHT_TEST_RABBITMQ_MANAGEMENT are not set. Run `eval \"$(bash .ci/services)\"` first (it installs and "
+                + "starts rabbitmq-server with the management plugin and prints the variables).");
+        }
+
+        return new RabbitMqBroker(new Uri(amqpText), new Uri(managementText));
+    }
+
+    private static bool DockerMayAnswer() =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || File.Exists("/var/run/docker.sock");
+}

@@ -1,0 +1,125 @@
+using Wacht.Client;
+using Wacht.Emulator;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Tests.Support;
+using Wacht.Worker.TestSupport;
+
+namespace Wacht.Worker.Tests.Consumers;
+
+public sealed class RevokeGrantConsumerTests
+{
+    private static async Task<RevokeGrant> CommandAsync(HarnessWorld h, Func<OAuthGrant, bool> pick)
+    {
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var grant = (await h.World.GrantsAsync(WachtWorld.ServiceClient)).First(pick);
+        return new RevokeGrant
+        {
+            CommandId = Guid.NewGuid(),
+            DeploymentId = WachtWorld.Deployment,
+            AppSlug = WachtWorld.AppSlug,
+            OAuthClientId = client.Id,
+            GrantId = grant.Id,
+            RequestedBy = "security-team",
+            Reason = "offboarding",
+        };
+    }
+
+    [Fact]
+    public async Task Revoke_ActiveGrant_RevokesIt_AndPublishesGrantRevoked()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, g => g.Status == GrantStatuses.Active && g.ExpiresAt is null);
+
+        var revoked = Assert.IsType<GrantRevoked>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.False(revoked.AlreadyRevoked);
+        Assert.Equal(command.GrantId, revoked.GrantId);
+        Assert.Equal(["read:reports"], revoked.Scopes);
+        Assert.Equal("security-team", revoked.RequestedBy);
+        var grant = (await h.World.GrantsAsync(WachtWorld.ServiceClient)).Single(g => g.Id == command.GrantId);
+        Assert.Equal(GrantStatuses.Revoked, grant.Status);
+        Assert.Equal(1, h.World.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_AlreadyRevokedGrant_SucceedsWithAlreadyRevoked_AndMakesNoWriteCall()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, g => g.Status == GrantStatuses.Revoked);
+        var before = (await h.World.GrantsAsync(WachtWorld.ServiceClient)).Single(g => g.Id == command.GrantId);
+
+        var revoked = Assert.IsType<GrantRevoked>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.True(revoked.AlreadyRevoked);
+        Assert.Equal(before.RevokedAt, revoked.RevokedAt);
+        Assert.Equal(0, h.World.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownGrantOfAKnownClient_FailsWithNotFound_AndMakesNoWriteCall()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, _ => true) with { GrantId = "424242424242" };
+
+        var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.NotFound, failed.ErrorCode);
+        Assert.False(failed.Retryable);
+        Assert.Contains("424242424242", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.World.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownClient_FailsWithNotFound()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, _ => true) with { OAuthClientId = "777777777" };
+
+        var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.NotFound, failed.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Revoke_DuplicateCommandId_IsAnsweredFromTheLedger()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, g => g.Status == GrantStatuses.Active && g.ExpiresAt is null);
+
+        var first = Assert.IsType<GrantRevoked>(await h.ExecuteAsync(command, command.CommandId));
+        var grantCallsAfterFirst = h.World.Emulator.Calls.Count("listOAuthGrants", WachtWorld.Deployment);
+        var second = Assert.IsType<GrantRevoked>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.False(second.AlreadyRevoked);
+        Assert.Equal(first.RevokedAt, second.RevokedAt);
+        Assert.Equal(first.Scopes, second.Scopes);
+        Assert.Equal(grantCallsAfterFirst, h.World.Emulator.Calls.Count("listOAuthGrants", WachtWorld.Deployment));
+        Assert.Equal(1, h.World.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_InvalidCommand_ListsTheOffendingFields()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = new RevokeGrant { CommandId = Guid.NewGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = "12", GrantId = "" };
+
+        var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
+        Assert.Equal("GrantId", Assert.Single(failed.FieldErrors).Field);
+        Assert.Equal(0, h.World.Emulator.Calls.Count("*"));
+    }
+
+    [Fact]
+    public async Task Revoke_429sWithRetryAfter_AreWaitedOut()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var command = await CommandAsync(h, g => g.Status == GrantStatuses.Active && g.ExpiresAt is null);
+        h.World.Emulator.Faults.Add(new FaultRule { Operation = "revokeOAuthGrant", ErrorStatus = 429, RetryAfterSeconds = 1, Remaining = 2 });
+
+        var revoked = Assert.IsType<GrantRevoked>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.False(revoked.AlreadyRevoked);
+        Assert.Equal(3, h.World.RevokeCalls);
+    }
+}

@@ -1,0 +1,104 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wacht.Worker.Messaging;
+using Wacht.Worker.TestSupport;
+
+namespace Wacht.Worker.Tests.Support;
+
+/// <summary>
+/// The worker's consumers on the MassTransit test harness (in-memory transport) with the real command pipeline:
+/// SQLite ledger in a temp directory, file secret destination, Wacht client against an emulator over loopback HTTP.
+/// </summary>
+public sealed class HarnessWorld : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private HarnessWorld(WachtWorld world, ServiceProvider provider, ITestHarness harness, CapturedLogs logs)
+    {
+        World = world;
+        _provider = provider;
+        Harness = harness;
+        Logs = logs;
+    }
+
+    public WachtWorld World { get; }
+
+    public ITestHarness Harness { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public IServiceProvider Services => _provider;
+
+    public static async Task<HarnessWorld> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var world = await WachtWorld.StartAsync();
+        var settings = world.WorkerSettings();
+        configure?.Invoke(settings);
+
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var logs = new CapturedLogs();
+        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        collection.AddWachtCommandExecution();
+        services?.Invoke(collection);
+        collection.AddMassTransitTestHarness(MessagingServiceCollectionExtensions.AddWachtConsumers);
+
+        var provider = collection.BuildServiceProvider(validateScopes: true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestTimeout = TimeSpan.FromSeconds(30);
+        harness.TestInactivityTimeout = TimeSpan.FromSeconds(5);
+        await harness.Start();
+        return new HarnessWorld(world, provider, harness, logs);
+    }
+
+    /// <summary>Publishes a command and waits for the terminal event of that command id (success or failure).</summary>
+    public async Task<object> ExecuteAsync<TCommand>(TCommand command, Guid commandId)
+        where TCommand : class
+    {
+        var before = Terminal(commandId).Count;
+        await Harness.Bus.Publish(command);
+        return await WaitForTerminalAsync(commandId, before + 1);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> terminal events of the command have been published; returns the last.</summary>
+    public async Task<object> WaitForTerminalAsync(Guid commandId, int count = 1)
+    {
+        using var timeout = new CancellationTokenSource(Harness.TestTimeout);
+        while (Terminal(commandId).Count < count)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        return Terminal(commandId)[count - 1];
+    }
+
+    /// <summary>Every published terminal event of the command, in order.</summary>
+    public IReadOnlyList<object> Terminal(Guid commandId) =>
+        Harness.Published.Select(_ => true)
+            .Select(m => m.MessageObject)
+            .Where(m => TerminalCommandId(m) == commandId)
+            .ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+        await World.DisposeAsync();
+    }
+
+    private static Guid? TerminalCommandId(object message) => message switch
+    {
+        Contracts.SecretRotated m => m.CommandId,
+        Contracts.SecretRotationFailed m => m.CommandId,
+        Contracts.GrantRevoked m => m.CommandId,
+        Contracts.GrantRevocationFailed m => m.CommandId,
+        Contracts.ScopesSynced m => m.CommandId,
+        Contracts.ScopeSyncFailed m => m.CommandId,
+        _ => null,
+    };
+}
