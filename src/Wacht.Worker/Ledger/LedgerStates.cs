@@ -1,0 +1,78 @@
+namespace Wacht.Worker.Ledger;
+
+/// <summary>The stored names of <see cref="CommandState"/> and the transitions both ledgers enforce.</summary>
+internal static class LedgerStates
+{
+    internal static string ToText(CommandState state) => state switch
+    {
+        CommandState.Received => "received",
+        CommandState.Rotating => "rotating",
+        CommandState.PendingDelivery => "pending_delivery",
+        CommandState.Succeeded => "succeeded",
+        CommandState.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown command state."),
+    };
+
+    internal static CommandState Parse(string text) => text switch
+    {
+        "received" => CommandState.Received,
+        "rotating" => CommandState.Rotating,
+        "pending_delivery" => CommandState.PendingDelivery,
+        "succeeded" => CommandState.Succeeded,
+        "failed" => CommandState.Failed,
+        _ => throw new InvalidOperationException($"The ledger holds an unknown command state '{text}'."),
+    };
+
+    internal static bool IsTerminal(CommandState state) => state is CommandState.Succeeded or CommandState.Failed;
+
+    /// <summary>Throws unless <paramref name="state"/> allows calling rotate (again, after an unknown outcome).</summary>
+    internal static void EnsureCanMarkRotating(Guid commandId, CommandState? state)
+    {
+        if (state is not (CommandState.Received or CommandState.Rotating))
+        {
+            throw new LedgerStateException(commandId, state, "MarkRotatingAsync");
+        }
+    }
+
+    internal static void EnsureCanStorePendingSecret(Guid commandId, CommandState? state)
+    {
+        if (state is not CommandState.Rotating)
+        {
+            throw new LedgerStateException(commandId, state, "StorePendingSecretAsync");
+        }
+    }
+
+    internal static void EnsureNotTerminal(Guid commandId, CommandState? state, string operation)
+    {
+        if (state is null || IsTerminal(state.Value))
+        {
+            throw new LedgerStateException(commandId, state, operation);
+        }
+    }
+
+    internal static void EnsureCanReopen(Guid commandId, CommandState? state, bool? retryable)
+    {
+        if (state is not CommandState.Failed || retryable != true)
+        {
+            throw new LedgerStateException(commandId, state, "ReopenAsync (only a failure recorded as retryable can be re-opened)");
+        }
+    }
+
+    internal static void EnsureRotationMatches(Guid commandId, RotationRecord rotation)
+    {
+        ArgumentNullException.ThrowIfNull(rotation);
+        if (rotation.CommandId != commandId)
+        {
+            throw new ArgumentException($"The rotation record belongs to command {rotation.CommandId}, not {commandId}.", nameof(rotation));
+        }
+    }
+
+    internal static void EnsureValid(CommandStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.Kind, nameof(start));
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.DeploymentId, nameof(start));
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.AppSlug, nameof(start));
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.Trigger, nameof(start));
+    }
+}

@@ -1,0 +1,431 @@
+using Npgsql;
+using NpgsqlTypes;
+using Wacht.Client;
+
+namespace Wacht.Worker.Ledger;
+
+/// <summary>
+/// The ledger in a PostgreSQL database shared by several worker instances. Each method is one short transaction;
+/// state changes lock the command's row (<c>SELECT … FOR UPDATE</c>). The schema is created under a transaction-level
+/// advisory lock so instances starting together do not race.
+/// </summary>
+public sealed class PostgresCommandLedger : ICommandLedger
+{
+    /// <summary>
+    /// The schema, one entry per version. Append migration 2 (etc.) at the end; never edit an applied migration.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: commands and rotation history.
+        """
+        CREATE TABLE commands (
+            command_id uuid NOT NULL PRIMARY KEY,
+            kind text NOT NULL,
+            deployment_id text NOT NULL,
+            app_slug text NOT NULL,
+            target_id text NULL,
+            state text NOT NULL CHECK (state IN ('received', 'rotating', 'pending_delivery', 'succeeded', 'failed')),
+            "trigger" text NOT NULL,
+            requested_by text NULL,
+            reason text NULL,
+            rotate_calls integer NOT NULL DEFAULT 0,
+            pending_client_id text NULL,
+            pending_secret bytea NULL,
+            pending_issued_at timestamptz NULL,
+            outcome_succeeded boolean NULL,
+            outcome_type text NULL,
+            outcome_json text NULL,
+            outcome_retryable boolean NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        CREATE TABLE rotations (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            command_id uuid NOT NULL,
+            deployment_id text NOT NULL,
+            app_slug text NOT NULL,
+            oauth_client_id text NOT NULL,
+            client_id text NOT NULL,
+            rotated_at timestamptz NOT NULL,
+            "trigger" text NOT NULL,
+            requested_by text NULL,
+            reason text NULL,
+            destination text NOT NULL,
+            destination_key text NOT NULL,
+            secret_fingerprint text NOT NULL
+        );
+        CREATE INDEX ix_rotations_client ON rotations (deployment_id, oauth_client_id, rotated_at);
+        CREATE UNIQUE INDEX ux_rotations_command ON rotations (command_id);
+        """,
+    ];
+
+    private const string CommandColumns =
+        "command_id, kind, deployment_id, app_slug, target_id, state, rotate_calls, created_at, updated_at, "
+        + "outcome_succeeded, outcome_type, outcome_json, outcome_retryable";
+
+    private const string RotationColumns =
+        "command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, \"trigger\", requested_by, reason, "
+        + "destination, destination_key, secret_fingerprint";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SecretProtector _protector;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _commandTimeoutSeconds;
+
+    public PostgresCommandLedger(NpgsqlDataSource dataSource, SecretProtector protector, TimeProvider timeProvider, TimeSpan commandTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(protector);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _protector = protector;
+        _timeProvider = timeProvider;
+        _commandTimeoutSeconds = (int)Math.Clamp(Math.Ceiling(commandTimeout.TotalSeconds), 1, int.MaxValue);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key);"))
+        {
+            // Released at commit or rollback: instances starting together migrate one after the other.
+            lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey.For("schema-migration"));
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var create = Command(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        int current;
+        await using (var read = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"))
+        {
+            current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        if (current > Migrations.Count)
+        {
+            throw new InvalidOperationException(
+                $"The ledger database has schema version {current}, newer than this worker knows ({Migrations.Count}). Upgrade the worker.");
+        }
+
+        for (var version = current + 1; version <= Migrations.Count; version++)
+        {
+            await using (var migrate = Command(connection, transaction, Migrations[version - 1]))
+            {
+                await migrate.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var record = Command(connection, transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@version, @at);");
+            record.Parameters.AddWithValue("version", version);
+            record.Parameters.AddWithValue("at", Now());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<CommandRecord> BeginAsync(CommandStart start, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(start);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = Command(connection, transaction,
+            """
+            INSERT INTO commands (command_id, kind, deployment_id, app_slug, target_id, state, "trigger", requested_by, reason,
+                                  rotate_calls, created_at, updated_at)
+            VALUES (@id, @kind, @deployment, @app, @target, 'received', @trigger, @requestedBy, @reason, 0, @now, @now)
+            ON CONFLICT (command_id) DO NOTHING;
+            """))
+        {
+            // A concurrent insert of the same id makes this wait for the other transaction, then do nothing; the
+            // SELECT below (a new snapshot under READ COMMITTED) then sees the winner's row.
+            insert.Parameters.AddWithValue("id", start.CommandId);
+            insert.Parameters.AddWithValue("kind", start.Kind);
+            insert.Parameters.AddWithValue("deployment", start.DeploymentId);
+            insert.Parameters.AddWithValue("app", start.AppSlug);
+            AddText(insert, "target", start.TargetId);
+            insert.Parameters.AddWithValue("trigger", start.Trigger);
+            AddText(insert, "requestedBy", start.RequestedBy);
+            AddText(insert, "reason", start.Reason);
+            insert.Parameters.AddWithValue("now", Now());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var record = await FindAsync(connection, transaction, start.CommandId, cancellationToken)
+            ?? throw new InvalidOperationException($"Command {start.CommandId} vanished right after it was recorded.");
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    public async Task<CommandRecord?> FindAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(connection, transaction: null, commandId, cancellationToken);
+    }
+
+    public async Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanMarkRotating(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, updated_at = @now WHERE command_id = @id;"))
+        {
+            update.Parameters.AddWithValue("id", commandId);
+            update.Parameters.AddWithValue("now", Now());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentException.ThrowIfNullOrWhiteSpace(secret.ClientId, nameof(secret));
+        var blob = _protector.Protect(secret.Secret.Reveal(), commandId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanStorePendingSecret(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = 'pending_delivery', pending_client_id = @clientId, pending_secret = @secret,
+                                pending_issued_at = @issuedAt, updated_at = @now
+            WHERE command_id = @id;
+            """))
+        {
+            update.Parameters.AddWithValue("id", commandId);
+            update.Parameters.AddWithValue("clientId", secret.ClientId);
+            update.Parameters.AddWithValue("secret", NpgsqlDbType.Bytea, blob);
+            update.Parameters.AddWithValue("issuedAt", secret.IssuedAt.ToUniversalTime());
+            update.Parameters.AddWithValue("now", Now());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<PendingSecret?> ReadPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT pending_client_id, pending_secret, pending_issued_at FROM commands WHERE command_id = @id AND pending_secret IS NOT NULL;");
+        command.Parameters.AddWithValue("id", commandId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var clientId = reader.GetString(0);
+        var blob = reader.GetFieldValue<byte[]>(1);
+        var issuedAt = reader.GetFieldValue<DateTimeOffset>(2);
+        return new PendingSecret(clientId, new ClientSecret(_protector.Unprotect(blob, commandId)), issuedAt);
+    }
+
+    public async Task CompleteRotationAsync(Guid commandId, RotationRecord rotation, RecordedOutcome outcome, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureRotationMatches(commandId, rotation);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!outcome.Succeeded)
+        {
+            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteRotationAsync");
+        await using (var insert = Command(connection, transaction,
+            $"""
+            INSERT INTO rotations ({RotationColumns})
+            VALUES (@id, @deployment, @app, @oauthClient, @clientId, @rotatedAt, @trigger, @requestedBy, @reason,
+                    @destination, @destinationKey, @fingerprint);
+            """))
+        {
+            insert.Parameters.AddWithValue("id", commandId);
+            insert.Parameters.AddWithValue("deployment", rotation.DeploymentId);
+            insert.Parameters.AddWithValue("app", rotation.AppSlug);
+            insert.Parameters.AddWithValue("oauthClient", rotation.OAuthClientId);
+            insert.Parameters.AddWithValue("clientId", rotation.ClientId);
+            insert.Parameters.AddWithValue("rotatedAt", rotation.RotatedAt.ToUniversalTime());
+            insert.Parameters.AddWithValue("trigger", rotation.Trigger);
+            AddText(insert, "requestedBy", rotation.RequestedBy);
+            AddText(insert, "reason", rotation.Reason);
+            insert.Parameters.AddWithValue("destination", rotation.Destination);
+            insert.Parameters.AddWithValue("destinationKey", rotation.DestinationKey);
+            insert.Parameters.AddWithValue("fingerprint", rotation.SecretFingerprint);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET pending_secret = NULL, pending_client_id = NULL, pending_issued_at = NULL,
+                                state = 'succeeded', outcome_succeeded = TRUE, outcome_type = @type, outcome_json = @json,
+                                outcome_retryable = @retryable, updated_at = @now
+            WHERE command_id = @id;
+            """))
+        {
+            AddOutcome(update, commandId, outcome);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task CompleteAsync(Guid commandId, RecordedOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteAsync");
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = @state, outcome_succeeded = @succeeded, outcome_type = @type, outcome_json = @json,
+                                outcome_retryable = @retryable, updated_at = @now
+            WHERE command_id = @id;
+            """))
+        {
+            AddOutcome(update, commandId, outcome);
+            update.Parameters.AddWithValue("state", LedgerStates.ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed));
+            update.Parameters.AddWithValue("succeeded", outcome.Succeeded);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pending_delivery' END,
+                                outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
+                                updated_at = @now
+            WHERE command_id = @id;
+            """))
+        {
+            update.Parameters.AddWithValue("id", commandId);
+            update.Parameters.AddWithValue("now", Now());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var record = (await FindAsync(connection, transaction, commandId, cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    public async Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken)
+    {
+        var rotations = await QueryRotationsAsync(deploymentId, oauthClientId, limit: 1, cancellationToken);
+        return rotations.Count == 0 ? null : rotations[0];
+    }
+
+    public async Task<IReadOnlyList<RotationRecord>> ListRotationsAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken) =>
+        await QueryRotationsAsync(deploymentId, oauthClientId, limit: null, cancellationToken);
+
+    private async Task<List<RotationRecord>> QueryRotationsAsync(string deploymentId, string oauthClientId, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(oauthClientId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {RotationColumns} FROM rotations
+            WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
+            ORDER BY rotated_at DESC, id DESC
+            LIMIT @limit;
+            """);
+        command.Parameters.AddWithValue("deployment", deploymentId);
+        command.Parameters.AddWithValue("oauthClient", oauthClientId);
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rotations = new List<RotationRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rotations.Add(new RotationRecord(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetString(9),
+                reader.GetString(10),
+                reader.GetString(11)));
+        }
+
+        return rotations;
+    }
+
+    private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) =>
+        new(sql, connection, transaction) { CommandTimeout = _commandTimeoutSeconds };
+
+    private async Task<CommandRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {CommandColumns} FROM commands WHERE command_id = @id;");
+        command.Parameters.AddWithValue("id", commandId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        RecordedOutcome? outcome = reader.IsDBNull(9)
+            ? null
+            : new RecordedOutcome(reader.GetBoolean(9), reader.GetString(10), reader.GetString(11), !reader.IsDBNull(12) && reader.GetBoolean(12));
+        return new CommandRecord(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            LedgerStates.Parse(reader.GetString(5)),
+            reader.GetInt32(6),
+            reader.GetFieldValue<DateTimeOffset>(7),
+            reader.GetFieldValue<DateTimeOffset>(8),
+            outcome);
+    }
+
+    private async Task<(CommandState State, bool? Retryable)?> LockStateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT state, outcome_retryable FROM commands WHERE command_id = @id FOR UPDATE;");
+        command.Parameters.AddWithValue("id", commandId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return (LedgerStates.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetBoolean(1));
+    }
+
+    private void AddOutcome(NpgsqlCommand command, Guid commandId, RecordedOutcome outcome)
+    {
+        command.Parameters.AddWithValue("id", commandId);
+        command.Parameters.AddWithValue("type", outcome.MessageType);
+        command.Parameters.AddWithValue("json", outcome.Json);
+        command.Parameters.AddWithValue("retryable", outcome.Retryable);
+        command.Parameters.AddWithValue("now", Now());
+    }
+
+    private static void AddText(NpgsqlCommand command, string name, string? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private DateTimeOffset Now() => _timeProvider.GetUtcNow().ToUniversalTime();
+}

@@ -1,0 +1,474 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Wacht.Client;
+
+namespace Wacht.Worker.Ledger;
+
+/// <summary>
+/// The ledger in a local SQLite file (one worker instance). WAL journal with <c>synchronous=FULL</c>: a method returns
+/// only after its transaction is on disk. Each method is one short <c>BEGIN IMMEDIATE</c> transaction on a pooled
+/// connection. Timestamps are ISO-8601 UTC text (round-trip format), which also sorts chronologically.
+/// </summary>
+public sealed class SqliteCommandLedger : ICommandLedger
+{
+    /// <summary>
+    /// The schema, one entry per version. Append migration 2 (etc.) at the end; never edit an applied migration.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: commands and rotation history.
+        """
+        CREATE TABLE commands (
+            command_id TEXT NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            deployment_id TEXT NOT NULL,
+            app_slug TEXT NOT NULL,
+            target_id TEXT NULL,
+            state TEXT NOT NULL CHECK (state IN ('received', 'rotating', 'pending_delivery', 'succeeded', 'failed')),
+            "trigger" TEXT NOT NULL,
+            requested_by TEXT NULL,
+            reason TEXT NULL,
+            rotate_calls INTEGER NOT NULL DEFAULT 0,
+            pending_client_id TEXT NULL,
+            pending_secret BLOB NULL,
+            pending_issued_at TEXT NULL,
+            outcome_succeeded INTEGER NULL,
+            outcome_type TEXT NULL,
+            outcome_json TEXT NULL,
+            outcome_retryable INTEGER NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE rotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command_id TEXT NOT NULL,
+            deployment_id TEXT NOT NULL,
+            app_slug TEXT NOT NULL,
+            oauth_client_id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            rotated_at TEXT NOT NULL,
+            "trigger" TEXT NOT NULL,
+            requested_by TEXT NULL,
+            reason TEXT NULL,
+            destination TEXT NOT NULL,
+            destination_key TEXT NOT NULL,
+            secret_fingerprint TEXT NOT NULL
+        );
+        CREATE INDEX ix_rotations_client ON rotations (deployment_id, oauth_client_id, rotated_at);
+        CREATE UNIQUE INDEX ux_rotations_command ON rotations (command_id);
+        """,
+    ];
+
+    private const string CommandColumns =
+        "command_id, kind, deployment_id, app_slug, target_id, state, rotate_calls, created_at, updated_at, "
+        + "outcome_succeeded, outcome_type, outcome_json, outcome_retryable";
+
+    private const string RotationColumns =
+        "command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, \"trigger\", requested_by, reason, "
+        + "destination, destination_key, secret_fingerprint";
+
+    private readonly string _connectionString;
+    private readonly SecretProtector _protector;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _busyTimeoutMs;
+
+    /// <param name="databasePath">The database file; relative paths are resolved against the current directory.</param>
+    public SqliteCommandLedger(string databasePath, SecretProtector protector, TimeProvider timeProvider, TimeSpan commandTimeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentNullException.ThrowIfNull(protector);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        DatabasePath = Path.GetFullPath(databasePath);
+        _protector = protector;
+        _timeProvider = timeProvider;
+        _busyTimeoutMs = (int)Math.Clamp(commandTimeout.TotalMilliseconds, 1, int.MaxValue);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Clamp(Math.Ceiling(commandTimeout.TotalSeconds), 1, int.MaxValue),
+        }.ToString();
+    }
+
+    /// <summary>The absolute path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            // The journal mode is stored in the file; it cannot change inside a transaction.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var create = Command(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long current;
+        await using (var read = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"))
+        {
+            current = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        if (current > Migrations.Count)
+        {
+            throw new InvalidOperationException(
+                $"The ledger database '{DatabasePath}' has schema version {current}, newer than this worker knows ({Migrations.Count}). Upgrade the worker.");
+        }
+
+        for (var version = (int)current + 1; version <= Migrations.Count; version++)
+        {
+            await using (var migrate = Command(connection, transaction, Migrations[version - 1]))
+            {
+                await migrate.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var record = Command(connection, transaction, "INSERT INTO schema_version (version, applied_at) VALUES ($version, $at);");
+            record.Parameters.AddWithValue("$version", version);
+            record.Parameters.AddWithValue("$at", Timestamp(_timeProvider.GetUtcNow()));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task<CommandRecord> BeginAsync(CommandStart start, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(start);
+        var now = Timestamp(_timeProvider.GetUtcNow());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var insert = Command(connection, transaction,
+            """
+            INSERT INTO commands (command_id, kind, deployment_id, app_slug, target_id, state, "trigger", requested_by, reason,
+                                  rotate_calls, created_at, updated_at)
+            VALUES ($id, $kind, $deployment, $app, $target, 'received', $trigger, $requestedBy, $reason, 0, $now, $now)
+            ON CONFLICT (command_id) DO NOTHING;
+            """))
+        {
+            insert.Parameters.AddWithValue("$id", Id(start.CommandId));
+            insert.Parameters.AddWithValue("$kind", start.Kind);
+            insert.Parameters.AddWithValue("$deployment", start.DeploymentId);
+            insert.Parameters.AddWithValue("$app", start.AppSlug);
+            insert.Parameters.AddWithValue("$target", (object?)start.TargetId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$trigger", start.Trigger);
+            insert.Parameters.AddWithValue("$requestedBy", (object?)start.RequestedBy ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$reason", (object?)start.Reason ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var record = await FindAsync(connection, transaction, start.CommandId, cancellationToken)
+            ?? throw new InvalidOperationException($"Command {start.CommandId} vanished right after it was recorded.");
+        transaction.Commit();
+        return record;
+    }
+
+    public async Task<CommandRecord?> FindAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await FindAsync(connection, transaction: null, commandId, cancellationToken);
+    }
+
+    public async Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanMarkRotating(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, updated_at = $now WHERE command_id = $id;"))
+        {
+            update.Parameters.AddWithValue("$id", Id(commandId));
+            update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentException.ThrowIfNullOrWhiteSpace(secret.ClientId, nameof(secret));
+        var blob = _protector.Protect(secret.Secret.Reveal(), commandId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanStorePendingSecret(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = 'pending_delivery', pending_client_id = $clientId, pending_secret = $secret,
+                                pending_issued_at = $issuedAt, updated_at = $now
+            WHERE command_id = $id;
+            """))
+        {
+            update.Parameters.AddWithValue("$id", Id(commandId));
+            update.Parameters.AddWithValue("$clientId", secret.ClientId);
+            update.Parameters.Add("$secret", SqliteType.Blob).Value = blob;
+            update.Parameters.AddWithValue("$issuedAt", Timestamp(secret.IssuedAt));
+            update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task<PendingSecret?> ReadPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT pending_client_id, pending_secret, pending_issued_at FROM commands WHERE command_id = $id AND pending_secret IS NOT NULL;");
+        command.Parameters.AddWithValue("$id", Id(commandId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var clientId = reader.GetString(0);
+        var blob = (byte[])reader.GetValue(1);
+        var issuedAt = ParseTimestamp(reader.GetString(2));
+        return new PendingSecret(clientId, new ClientSecret(_protector.Unprotect(blob, commandId)), issuedAt);
+    }
+
+    public async Task CompleteRotationAsync(Guid commandId, RotationRecord rotation, RecordedOutcome outcome, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureRotationMatches(commandId, rotation);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!outcome.Succeeded)
+        {
+            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteRotationAsync");
+        await using (var insert = Command(connection, transaction,
+            $"""
+            INSERT INTO rotations ({RotationColumns})
+            VALUES ($id, $deployment, $app, $oauthClient, $clientId, $rotatedAt, $trigger, $requestedBy, $reason,
+                    $destination, $destinationKey, $fingerprint);
+            """))
+        {
+            insert.Parameters.AddWithValue("$id", Id(commandId));
+            insert.Parameters.AddWithValue("$deployment", rotation.DeploymentId);
+            insert.Parameters.AddWithValue("$app", rotation.AppSlug);
+            insert.Parameters.AddWithValue("$oauthClient", rotation.OAuthClientId);
+            insert.Parameters.AddWithValue("$clientId", rotation.ClientId);
+            insert.Parameters.AddWithValue("$rotatedAt", Timestamp(rotation.RotatedAt));
+            insert.Parameters.AddWithValue("$trigger", rotation.Trigger);
+            insert.Parameters.AddWithValue("$requestedBy", (object?)rotation.RequestedBy ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$reason", (object?)rotation.Reason ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$destination", rotation.Destination);
+            insert.Parameters.AddWithValue("$destinationKey", rotation.DestinationKey);
+            insert.Parameters.AddWithValue("$fingerprint", rotation.SecretFingerprint);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET pending_secret = NULL, pending_client_id = NULL, pending_issued_at = NULL,
+                                state = 'succeeded', outcome_succeeded = 1, outcome_type = $type, outcome_json = $json,
+                                outcome_retryable = $retryable, updated_at = $now
+            WHERE command_id = $id;
+            """))
+        {
+            AddOutcome(update, commandId, outcome);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task CompleteAsync(Guid commandId, RecordedOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteAsync");
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = $state, outcome_succeeded = $succeeded, outcome_type = $type, outcome_json = $json,
+                                outcome_retryable = $retryable, updated_at = $now
+            WHERE command_id = $id;
+            """))
+        {
+            AddOutcome(update, commandId, outcome);
+            update.Parameters.AddWithValue("$state", LedgerStates.ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed));
+            update.Parameters.AddWithValue("$succeeded", outcome.Succeeded);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
+        await using (var update = Command(connection, transaction,
+            """
+            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pending_delivery' END,
+                                outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
+                                updated_at = $now
+            WHERE command_id = $id;
+            """))
+        {
+            update.Parameters.AddWithValue("$id", Id(commandId));
+            update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var record = (await FindAsync(connection, transaction, commandId, cancellationToken))!;
+        transaction.Commit();
+        return record;
+    }
+
+    public async Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken)
+    {
+        var rotations = await QueryRotationsAsync(deploymentId, oauthClientId, limit: 1, cancellationToken);
+        return rotations.Count == 0 ? null : rotations[0];
+    }
+
+    public async Task<IReadOnlyList<RotationRecord>> ListRotationsAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken) =>
+        await QueryRotationsAsync(deploymentId, oauthClientId, limit: -1, cancellationToken);
+
+    private async Task<List<RotationRecord>> QueryRotationsAsync(string deploymentId, string oauthClientId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(oauthClientId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {RotationColumns} FROM rotations
+            WHERE deployment_id = $deployment AND oauth_client_id = $oauthClient
+            ORDER BY rotated_at DESC, id DESC
+            LIMIT $limit;
+            """);
+        command.Parameters.AddWithValue("$deployment", deploymentId);
+        command.Parameters.AddWithValue("$oauthClient", oauthClientId);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rotations = new List<RotationRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rotations.Add(new RotationRecord(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                ParseTimestamp(reader.GetString(5)),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetString(9),
+                reader.GetString(10),
+                reader.GetString(11)));
+        }
+
+        return rotations;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = connection.CreateCommand();
+            // Per connection: fsync at every commit, and wait (not fail) while another connection writes.
+            pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=" + _busyTimeoutMs.ToString(CultureInfo.InvariantCulture) + ";";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static async Task<CommandRecord?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {CommandColumns} FROM commands WHERE command_id = $id;");
+        command.Parameters.AddWithValue("$id", Id(commandId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        RecordedOutcome? outcome = reader.IsDBNull(9)
+            ? null
+            : new RecordedOutcome(reader.GetInt64(9) != 0, reader.GetString(10), reader.GetString(11), !reader.IsDBNull(12) && reader.GetInt64(12) != 0);
+        return new CommandRecord(
+            Guid.Parse(reader.GetString(0)),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            LedgerStates.Parse(reader.GetString(5)),
+            reader.GetInt32(6),
+            ParseTimestamp(reader.GetString(7)),
+            ParseTimestamp(reader.GetString(8)),
+            outcome);
+    }
+
+    private static async Task<(CommandState State, bool? Retryable)?> ReadStateAsync(
+        SqliteConnection connection, SqliteTransaction transaction, Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT state, outcome_retryable FROM commands WHERE command_id = $id;");
+        command.Parameters.AddWithValue("$id", Id(commandId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return (LedgerStates.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetInt64(1) != 0);
+    }
+
+    private void AddOutcome(SqliteCommand command, Guid commandId, RecordedOutcome outcome)
+    {
+        command.Parameters.AddWithValue("$id", Id(commandId));
+        command.Parameters.AddWithValue("$type", outcome.MessageType);
+        command.Parameters.AddWithValue("$json", outcome.Json);
+        command.Parameters.AddWithValue("$retryable", outcome.Retryable);
+        command.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+    }
+
+    private static string Id(Guid commandId) => commandId.ToString("D");
+
+    internal static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
