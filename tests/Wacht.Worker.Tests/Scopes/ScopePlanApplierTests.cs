@@ -141,4 +141,33 @@ public sealed class ScopePlanApplierTests
 
         Assert.Equal(0, world.WriteCalls());
     }
+
+    [Fact]
+    public async Task Apply_CancelledToken_PropagatesCancellationUnwrappedAndWritesNothing()
+    {
+        await using var world = await ScopeEmulatorWorld.StartAsync();
+        var plan = ScopePlanner.Plan(await world.ReadAppAsync(), FullSpec);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => ScopePlanApplier.ApplyAsync(world.Client, ScopeEmulatorWorld.AppSlug, plan, cts.Token));
+
+        Assert.Equal(0, world.WriteCalls());
+    }
+
+    [Fact]
+    public async Task Apply_FailedAdd_ReportsNothingApplied()
+    {
+        await using var world = await ScopeEmulatorWorld.StartAsync();
+        world.Emulator.Faults.Add(new FaultRule { Operation = OAuthOperations.UpdateOAuthApp, ErrorStatus = 400 });
+        var plan = ScopePlanner.Plan(await world.ReadAppAsync(), FullSpec);
+
+        var ex = await Assert.ThrowsAsync<ScopeSyncInterruptedException>(
+            () => ScopePlanApplier.ApplyAsync(world.Client, ScopeEmulatorWorld.AppSlug, plan, CancellationToken.None));
+
+        Assert.Empty(ex.Applied);
+        Assert.Equal(0, ex.WriteCalls);
+        Assert.Equal(new ScopeChange { Scope = "audit:read", Action = ScopeChangeActions.Add, Detail = "display_name: \"audit:read\", description: \"Allows audit:read access\"" }, ex.FailedChange);
+    }
 }
