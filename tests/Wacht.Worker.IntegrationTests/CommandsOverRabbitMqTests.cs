@@ -1,6 +1,5 @@
 using MassTransit;
 using Wacht.Client;
-using Wacht.Emulator;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.IntegrationTests.Support;
 using Wacht.Worker.TestSupport;

@@ -26,7 +26,6 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
         null => "",
         string text => text,
         IEnumerable<KeyValuePair<string, object?>> pairs => string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")),
-        IEnumerable<KeyValuePair<string, object>> pairs => string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")),
         _ => value.ToString() ?? "",
     };
 

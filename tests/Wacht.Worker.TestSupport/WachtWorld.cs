@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Wacht.Client;
 using Wacht.Emulator;
@@ -74,8 +75,8 @@ public sealed class WachtWorld : IAsyncDisposable
         var dataDirectory = Directory.CreateTempSubdirectory("wacht-worker-test-").FullName;
 
         var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(
-            new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(ClientSettings(emulator.BaseAddress, apiKey)).Build());
+        services.AddSingleton<IConfiguration>(
+            new ConfigurationBuilder().AddInMemoryCollection(ClientSettings(emulator.BaseAddress, apiKey)).Build());
         services.AddLogging();
         services.AddWachtClient();
         return new WachtWorld(emulator, apiKey, dataDirectory, services.BuildServiceProvider());

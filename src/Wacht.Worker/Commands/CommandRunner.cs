@@ -42,7 +42,7 @@ internal sealed class CommandRunner(
         if (spec.FieldErrors.Count > 0)
         {
             var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
-            await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, cancellationToken).ConfigureAwait(false);
+            await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -53,7 +53,7 @@ internal sealed class CommandRunner(
                 $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
                 Retryable: false,
                 Transient: false);
-            await FailWithoutExecutingAsync(context, spec, failure, [], cancellationToken).ConfigureAwait(false);
+            await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -139,6 +139,7 @@ internal sealed class CommandRunner(
         CommandSpec spec,
         CommandFailure failure,
         IReadOnlyList<FieldError> fieldErrors,
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
         CancellationToken cancellationToken)
     {
         if (spec.CommandId != Guid.Empty)

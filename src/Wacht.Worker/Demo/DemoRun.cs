@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Wacht.Client;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Secrets;
@@ -133,8 +132,8 @@ internal static class DemoRun
         var record = await files.ReadAsync(rotated.DeploymentId, rotated.AppSlug, rotated.ClientId, cancellationToken).ConfigureAwait(false);
         var line = record is null
             ? "the destination holds no secret for this client!"
-            : $"the destination file holds a secret with fingerprint {record.ClientSecret.Fingerprint}"
-                + (app.Emulator is null ? "" : $"; Wacht accepts it: {app.Emulator.IsCurrentSecret(rotated.ClientId, record.ClientSecret.Reveal())}");
+            : $"the destination file holds a secret with fingerprint {record.Secret.Fingerprint}"
+                + (app.Emulator is null ? "" : $"; Wacht accepts it: {app.Emulator.IsCurrentSecret(rotated.ClientId, record.Secret.Reveal())}");
         await output.WriteLineAsync($"    {line}").ConfigureAwait(false);
     }
 }

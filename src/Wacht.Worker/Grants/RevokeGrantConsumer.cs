@@ -2,7 +2,6 @@ using MassTransit;
 using Wacht.Client;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
-using Wacht.Worker.Ledger;
 
 namespace Wacht.Worker.Grants;
 

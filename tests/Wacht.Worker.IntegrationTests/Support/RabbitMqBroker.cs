@@ -69,7 +69,7 @@ public sealed class RabbitMqBroker
         {
             try
             {
-                var container = new RabbitMqBuilder().WithImage("rabbitmq:3.13-management").WithPortBinding(15672, true).Build();
+                var container = new RabbitMqBuilder("rabbitmq:3.13-management").WithPortBinding(15672, true).Build();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
                 await container.StartAsync(timeout.Token);
                 var amqp = new Uri(container.GetConnectionString());
