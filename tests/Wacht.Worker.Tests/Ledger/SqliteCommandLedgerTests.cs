@@ -1,0 +1,87 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Wacht.Worker.Ledger;
+
+namespace Wacht.Worker.Tests.Ledger;
+
+/// <summary>The shared ledger behaviour against a temporary SQLite file, plus what is specific to SQLite.</summary>
+public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacht-ledger-" + Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_directory, "nested", "ledger.db");
+
+    protected override Task CreateStoreAsync() => Task.CompletedTask;
+
+    protected override Task DeleteStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected override ICommandLedger OpenLedger(SecretProtector protector, TimeProvider timeProvider) =>
+        new SqliteCommandLedger(DatabasePath, protector, timeProvider, TimeSpan.FromSeconds(5));
+
+    protected override async Task<byte[]?> ReadRawPendingSecretAsync(Guid commandId)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pending_secret FROM commands WHERE command_id = $id;";
+        command.Parameters.AddWithValue("$id", commandId.ToString("D"));
+        return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    [Fact]
+    public async Task Initialize_CreatesTheDirectoryAndUsesWalAtSchemaVersionOne()
+    {
+        Assert.True(File.Exists(DatabasePath));
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT MAX(version) FROM schema_version;";
+        Assert.Equal((long)SqliteCommandLedger.Migrations.Count, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task StorePendingSecret_LeavesNoCleartextInTheDatabaseFiles()
+    {
+        await StorePendingAsync();
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
+        {
+            var bytes = await ReadSharedAsync(file);
+            Assert.DoesNotContain(SecretText, Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task StoredState_IsLowerCaseText()
+    {
+        var start = await StorePendingAsync();
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, pending_issued_at FROM commands WHERE command_id = $id;";
+        command.Parameters.AddWithValue("$id", start.CommandId.ToString("D"));
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("pending_delivery", reader.GetString(0));
+        Assert.Equal("2026-03-04T05:06:08.0000000Z", reader.GetString(1));
+    }
+
+    private static async Task<byte[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory);
+        return memory.ToArray();
+    }
+}
