@@ -55,7 +55,10 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
     {
         await StorePendingAsync();
 
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
+        var files = Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!);
+
+        Assert.Contains(DatabasePath, files);
+        foreach (var file in files)
         {
             var bytes = await ReadSharedAsync(file);
             Assert.DoesNotContain(SecretText, Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
@@ -77,9 +80,20 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
         Assert.Equal("2026-03-04T05:06:08.0000000Z", reader.GetString(1));
     }
 
+    /// <summary>The file's bytes; empty when SQLite removed it meanwhile (the WAL file goes when the last connection closes).</summary>
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+
+        await using var owned = stream;
         using var memory = new MemoryStream();
         await stream.CopyToAsync(memory);
         return memory.ToArray();
