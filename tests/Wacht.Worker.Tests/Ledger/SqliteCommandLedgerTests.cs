@@ -66,6 +66,22 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
     }
 
     [Fact]
+    public async Task Initialize_OnADatabaseFromANewerWorker_RefusesToStart()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01T00:00:00.0000000Z');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.InitializeAsync(CancellationToken.None));
+
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoredState_IsLowerCaseText()
     {
         var start = await StorePendingAsync();
@@ -76,7 +92,7 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
         command.Parameters.AddWithValue("$id", start.CommandId.ToString("D"));
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal("pending_delivery", reader.GetString(0));
+        Assert.Equal("pendingdelivery", reader.GetString(0));
         Assert.Equal("2026-03-04T05:06:08.0000000Z", reader.GetString(1));
     }
 
