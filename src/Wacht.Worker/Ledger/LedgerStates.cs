@@ -1,13 +1,16 @@
 namespace Wacht.Worker.Ledger;
 
-/// <summary>The stored names of <see cref="CommandState"/> and the transitions both ledgers enforce.</summary>
+/// <summary>
+/// The stored names of <see cref="CommandState"/> (its lower-case name, e.g. <c>pendingdelivery</c>) and the
+/// transitions both ledgers enforce.
+/// </summary>
 internal static class LedgerStates
 {
     internal static string ToText(CommandState state) => state switch
     {
         CommandState.Received => "received",
         CommandState.Rotating => "rotating",
-        CommandState.PendingDelivery => "pending_delivery",
+        CommandState.PendingDelivery => "pendingdelivery",
         CommandState.Succeeded => "succeeded",
         CommandState.Failed => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown command state."),
@@ -17,7 +20,7 @@ internal static class LedgerStates
     {
         "received" => CommandState.Received,
         "rotating" => CommandState.Rotating,
-        "pending_delivery" => CommandState.PendingDelivery,
+        "pendingdelivery" => CommandState.PendingDelivery,
         "succeeded" => CommandState.Succeeded,
         "failed" => CommandState.Failed,
         _ => throw new InvalidOperationException($"The ledger holds an unknown command state '{text}'."),

@@ -24,7 +24,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
             deployment_id text NOT NULL,
             app_slug text NOT NULL,
             target_id text NULL,
-            state text NOT NULL CHECK (state IN ('received', 'rotating', 'pending_delivery', 'succeeded', 'failed')),
+            state text NOT NULL CHECK (state IN ('received', 'rotating', 'pendingdelivery', 'succeeded', 'failed')),
             "trigger" text NOT NULL,
             requested_by text NULL,
             reason text NULL,
@@ -195,7 +195,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
         LedgerStates.EnsureCanStorePendingSecret(commandId, state?.State);
         await using (var update = Command(connection, transaction,
             """
-            UPDATE commands SET state = 'pending_delivery', pending_client_id = @clientId, pending_secret = @secret,
+            UPDATE commands SET state = 'pendingdelivery', pending_client_id = @clientId, pending_secret = @secret,
                                 pending_issued_at = @issuedAt, updated_at = @now
             WHERE command_id = @id;
             """))
@@ -310,7 +310,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
         LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
         await using (var update = Command(connection, transaction,
             """
-            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pending_delivery' END,
+            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pendingdelivery' END,
                                 outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
                                 updated_at = @now
             WHERE command_id = @id;

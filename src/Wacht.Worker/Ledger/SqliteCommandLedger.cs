@@ -24,7 +24,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
             deployment_id TEXT NOT NULL,
             app_slug TEXT NOT NULL,
             target_id TEXT NULL,
-            state TEXT NOT NULL CHECK (state IN ('received', 'rotating', 'pending_delivery', 'succeeded', 'failed')),
+            state TEXT NOT NULL CHECK (state IN ('received', 'rotating', 'pendingdelivery', 'succeeded', 'failed')),
             "trigger" TEXT NOT NULL,
             requested_by TEXT NULL,
             reason TEXT NULL,
@@ -212,7 +212,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
         LedgerStates.EnsureCanStorePendingSecret(commandId, state?.State);
         await using (var update = Command(connection, transaction,
             """
-            UPDATE commands SET state = 'pending_delivery', pending_client_id = $clientId, pending_secret = $secret,
+            UPDATE commands SET state = 'pendingdelivery', pending_client_id = $clientId, pending_secret = $secret,
                                 pending_issued_at = $issuedAt, updated_at = $now
             WHERE command_id = $id;
             """))
@@ -327,7 +327,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
         LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
         await using (var update = Command(connection, transaction,
             """
-            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pending_delivery' END,
+            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pendingdelivery' END,
                                 outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
                                 updated_at = $now
             WHERE command_id = $id;

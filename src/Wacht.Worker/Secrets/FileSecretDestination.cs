@@ -55,6 +55,8 @@ public sealed class FileSecretDestination : ISecretDestination
         var key = KeyFor(delivery.DeploymentId, delivery.AppSlug, delivery.ClientId);
         var finalPath = FullPathOf(key);
         var directory = Path.GetDirectoryName(finalPath)!;
+        CreateDirectory(RootDirectory);
+        CreateDirectory(Path.Combine(RootDirectory, delivery.DeploymentId));
         CreateDirectory(directory);
 
         var tempPath = Path.Combine(directory, $".{delivery.ClientId}.{Guid.NewGuid():N}.tmp");
@@ -141,7 +143,8 @@ public sealed class FileSecretDestination : ISecretDestination
         }
         else
         {
-            // Applies 0700 to every directory it creates (existing ones are left as they are).
+            // Applies 0700 to the directory when it creates it (existing ones are left as they are). Missing parents
+            // would get the default mode, so the caller creates root, deployment and app directory one by one.
             Directory.CreateDirectory(directory, DirectoryMode);
         }
     }

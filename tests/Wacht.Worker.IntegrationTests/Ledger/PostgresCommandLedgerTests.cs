@@ -1,0 +1,50 @@
+using Npgsql;
+using Wacht.Worker.Ledger;
+using Wacht.Worker.Tests.Ledger;
+
+namespace Wacht.Worker.IntegrationTests.Ledger;
+
+/// <summary>The shared ledger behaviour against a fresh PostgreSQL database per test.</summary>
+public sealed class PostgresCommandLedgerTests : LedgerBehaviourTests
+{
+    private PostgresDatabase? _database;
+
+    private PostgresDatabase Database => _database ?? throw new InvalidOperationException("No database.");
+
+    protected override async Task CreateStoreAsync() => _database = await PostgresDatabase.CreateAsync();
+
+    protected override async Task DeleteStoreAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    protected override ICommandLedger OpenLedger(SecretProtector protector, TimeProvider timeProvider) =>
+        new PostgresCommandLedger(Database.CreateDataSource(), protector, timeProvider, TimeSpan.FromSeconds(30));
+
+    protected override async Task<byte[]?> ReadRawPendingSecretAsync(Guid commandId)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pending_secret FROM commands WHERE command_id = @id;", connection);
+        command.Parameters.AddWithValue("id", commandId);
+        return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    [Fact]
+    public async Task Begin_SameCommandFromManyInstancesAtOnce_RecordsItOnce()
+    {
+        var start = Rotation();
+        var ledgers = Enumerable.Range(0, 8).Select(_ => OpenLedger(Protector, Time)).ToList();
+
+        var records = await Task.WhenAll(ledgers.Select(ledger => ledger.BeginAsync(start, CancellationToken.None)));
+
+        Assert.All(records, record => Assert.Equal(records[0], record));
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM commands;", connection);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+}

@@ -1,0 +1,418 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Wacht.Client;
+using Wacht.Worker.Ledger;
+
+namespace Wacht.Worker.Tests.Ledger;
+
+/// <summary>
+/// The behaviour every <see cref="ICommandLedger"/> must have. Compiled into the unit tests (run against SQLite) and
+/// the integration tests (run against PostgreSQL); each derived class supplies a fresh, empty store per test.
+/// </summary>
+public abstract class LedgerBehaviourTests : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Start = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+    protected const string SecretText = "oc_secret_Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTA";
+
+    private ICommandLedger? _ledger;
+
+    protected FakeTimeProvider Time { get; } = new(Start);
+
+    protected SecretProtector Protector { get; } = new(RandomNumberGenerator.GetBytes(32));
+
+    protected ICommandLedger Ledger => _ledger ?? throw new InvalidOperationException("The store is not initialised.");
+
+    /// <summary>Prepares a fresh, empty store for this test.</summary>
+    protected abstract Task CreateStoreAsync();
+
+    /// <summary>Removes the store.</summary>
+    protected abstract Task DeleteStoreAsync();
+
+    /// <summary>A new ledger instance on the test's store (as after a restart of the worker).</summary>
+    protected abstract ICommandLedger OpenLedger(SecretProtector protector, TimeProvider timeProvider);
+
+    /// <summary>The raw stored value of the <c>pending_secret</c> column, or null.</summary>
+    protected abstract Task<byte[]?> ReadRawPendingSecretAsync(Guid commandId);
+
+    public async Task InitializeAsync()
+    {
+        await CreateStoreAsync();
+        _ledger = OpenLedger(Protector, Time);
+        await _ledger.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_ledger is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        await DeleteStoreAsync();
+    }
+
+    [Fact]
+    public async Task Begin_NewCommand_IsRecordedAsReceived()
+    {
+        var start = Rotation();
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+
+        Assert.Equal(start.CommandId, record.CommandId);
+        Assert.Equal("rotate-secret", record.Kind);
+        Assert.Equal("7283910238471", record.DeploymentId);
+        Assert.Equal("billing", record.AppSlug);
+        Assert.Equal("client-42", record.TargetId);
+        Assert.Equal(CommandState.Received, record.State);
+        Assert.Equal(0, record.RotateCalls);
+        Assert.Equal(Start, record.CreatedAt);
+        Assert.Equal(Start, record.UpdatedAt);
+        Assert.Null(record.Outcome);
+        Assert.False(record.IsTerminal);
+        Assert.Equal(record, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Begin_Duplicate_ReturnsTheExistingRecordUnchanged()
+    {
+        var start = Rotation();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var duplicate = await Ledger.BeginAsync(start with { AppSlug = "other", Reason = "again" }, CancellationToken.None);
+
+        Assert.Equal(CommandState.Rotating, duplicate.State);
+        Assert.Equal("billing", duplicate.AppSlug);
+        Assert.Equal(1, duplicate.RotateCalls);
+        Assert.Equal(Start, duplicate.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Begin_CommandWithoutTarget_KeepsTargetNull()
+    {
+        var start = new CommandStart(Guid.NewGuid(), "sync-scopes", "7283910238471", "billing", null, "manual", null, null);
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+
+        Assert.Null(record.TargetId);
+        Assert.Equal("sync-scopes", record.Kind);
+    }
+
+    [Fact]
+    public async Task Find_UnknownCommand_ReturnsNull()
+    {
+        Assert.Null(await Ledger.FindAsync(Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MarkRotating_MovesToRotatingAndCountsEveryRotateCall()
+    {
+        var start = await BeginRotationAsync();
+        Time.Advance(TimeSpan.FromSeconds(5));
+
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Rotating, record!.State);
+        Assert.Equal(2, record.RotateCalls);
+        Assert.Equal(Start, record.CreatedAt);
+        Assert.Equal(Start.AddSeconds(5), record.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task MarkRotating_UnknownCommand_Throws()
+    {
+        var id = Guid.NewGuid();
+
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(id, CancellationToken.None));
+
+        Assert.Equal(id, ex.CommandId);
+        Assert.Null(ex.State);
+    }
+
+    [Fact]
+    public async Task MarkRotating_WhileASecretIsPending_IsRefused()
+    {
+        var start = await StorePendingAsync();
+
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None));
+
+        Assert.Equal(CommandState.PendingDelivery, ex.State);
+    }
+
+    [Fact]
+    public async Task StorePendingSecret_KeepsOnlyCiphertextInTheDatabase()
+    {
+        var start = await StorePendingAsync();
+
+        var raw = await ReadRawPendingSecretAsync(start.CommandId);
+
+        Assert.NotNull(raw);
+        Assert.Equal(SecretProtector.FormatVersion, raw[0]);
+        Assert.DoesNotContain(SecretText, Encoding.UTF8.GetString(raw), StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretText, Encoding.Latin1.GetString(raw), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StorePendingSecret_IsReadBackDecryptedInStatePendingDelivery()
+    {
+        var start = await StorePendingAsync();
+
+        var pending = await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None);
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+
+        Assert.NotNull(pending);
+        Assert.Equal("oc_Y2xpZW50LTQy", pending.ClientId);
+        Assert.Equal(SecretText, pending.Secret.Reveal());
+        Assert.Equal(Start.AddSeconds(1), pending.IssuedAt);
+        Assert.Equal(CommandState.PendingDelivery, record!.State);
+    }
+
+    [Fact]
+    public async Task StorePendingSecret_WhenRotateWasNotMarked_IsRefused()
+    {
+        var start = await BeginRotationAsync();
+
+        await Assert.ThrowsAsync<LedgerStateException>(() =>
+            Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None));
+
+        Assert.Null(await ReadRawPendingSecretAsync(start.CommandId));
+    }
+
+    [Fact]
+    public async Task ReadPendingSecret_WithoutASecret_ReturnsNull()
+    {
+        var start = await BeginRotationAsync();
+
+        Assert.Null(await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+        Assert.Null(await Ledger.ReadPendingSecretAsync(Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReadPendingSecret_WithAnotherKey_FailsWithoutRevealingAnything()
+    {
+        var start = await StorePendingAsync();
+        var other = OpenLedger(new SecretProtector(RandomNumberGenerator.GetBytes(32)), Time);
+
+        var ex = await Assert.ThrowsAsync<SecretProtectionException>(() => other.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+
+        Assert.DoesNotContain(SecretText, ex.Message, StringComparison.Ordinal);
+        await DisposeIfNeededAsync(other);
+    }
+
+    [Fact]
+    public async Task CompleteRotation_ErasesThePendingSecretAndAppendsHistory()
+    {
+        var start = await StorePendingAsync();
+        Time.Advance(TimeSpan.FromSeconds(2));
+        var rotation = RotationOf(start, Time.GetUtcNow());
+        var outcome = new RecordedOutcome(true, "SecretRotated", """{"commandId":"x"}""", false);
+
+        await Ledger.CompleteRotationAsync(start.CommandId, rotation, outcome, CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Succeeded, record!.State);
+        Assert.True(record.IsTerminal);
+        Assert.Equal(outcome, record.Outcome);
+        Assert.Null(await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+        Assert.Null(await ReadRawPendingSecretAsync(start.CommandId));
+        Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CompleteRotation_OfACompletedCommand_IsRefusedAndAddsNoHistory()
+    {
+        var start = await StorePendingAsync();
+        var rotation = RotationOf(start, Time.GetUtcNow());
+        var outcome = new RecordedOutcome(true, "SecretRotated", "{}", false);
+        await Ledger.CompleteRotationAsync(start.CommandId, rotation, outcome, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() =>
+            Ledger.CompleteRotationAsync(start.CommandId, rotation, outcome, CancellationToken.None));
+
+        Assert.Equal(CommandState.Succeeded, ex.State);
+        Assert.Single(await Ledger.ListRotationsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CompleteRotation_WithARecordOfAnotherCommand_IsRejected()
+    {
+        var start = await StorePendingAsync();
+        var rotation = RotationOf(start, Time.GetUtcNow()) with { CommandId = Guid.NewGuid() };
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None));
+
+        Assert.NotNull(await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Complete_Failure_KeepsThePendingSecret()
+    {
+        var start = await StorePendingAsync();
+        var outcome = new RecordedOutcome(false, "SecretRotationFailed", """{"error":"destination unavailable"}""", true);
+
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Failed, record!.State);
+        Assert.Equal(outcome, record.Outcome);
+        var pending = await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(SecretText, pending!.Secret.Reveal());
+        Assert.Empty(await Ledger.ListRotationsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Complete_Success_RecordsTheOutcome()
+    {
+        var start = new CommandStart(Guid.NewGuid(), "revoke-grant", "7283910238471", "billing", "client-42", "manual", "ops@example.com", null);
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        var outcome = new RecordedOutcome(true, "GrantRevoked", """{"ok":true}""", false);
+
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Succeeded, record!.State);
+        Assert.Equal(outcome, record.Outcome);
+    }
+
+    [Fact]
+    public async Task Complete_Twice_IsRefused()
+    {
+        var start = await BeginRotationAsync();
+        var outcome = new RecordedOutcome(false, "SecretRotationFailed", "{}", false);
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reopen_RetryableFailureWithPendingSecret_ReturnsToPendingDelivery()
+    {
+        var start = await StorePendingAsync();
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(3));
+
+        var record = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(CommandState.PendingDelivery, record.State);
+        Assert.Null(record.Outcome);
+        Assert.Equal(1, record.RotateCalls);
+        Assert.Equal(Time.GetUtcNow(), record.UpdatedAt);
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None))!.Secret.Reveal());
+    }
+
+    [Fact]
+    public async Task Reopen_RetryableFailureWithoutSecret_ReturnsToReceived()
+    {
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+
+        var record = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(CommandState.Received, record.State);
+        Assert.Null(record.Outcome);
+        Assert.Equal(record, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reopen_NonRetryableFailureOrSuccess_IsRefused()
+    {
+        var failed = await BeginRotationAsync();
+        await Ledger.CompleteAsync(failed.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", false), CancellationToken.None);
+        var succeeded = await BeginRotationAsync();
+        await Ledger.CompleteAsync(succeeded.CommandId, new RecordedOutcome(true, "SecretRotated", "{}", true), CancellationToken.None);
+
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.ReopenAsync(failed.CommandId, CancellationToken.None));
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.ReopenAsync(succeeded.CommandId, CancellationToken.None));
+        Assert.Equal(CommandState.Failed, (await Ledger.FindAsync(failed.CommandId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Rotations_AreListedNewestFirstPerClient()
+    {
+        var first = await RotateAsync("client-42", Start.AddHours(1));
+        var third = await RotateAsync("client-42", Start.AddHours(3));
+        var second = await RotateAsync("client-42", Start.AddHours(2));
+        await RotateAsync("client-43", Start.AddHours(4));
+
+        var list = await Ledger.ListRotationsAsync("7283910238471", "client-42", CancellationToken.None);
+        var last = await Ledger.FindLastRotationAsync("7283910238471", "client-42", CancellationToken.None);
+
+        Assert.Equal([third, second, first], list);
+        Assert.Equal(third, last);
+        Assert.Empty(await Ledger.ListRotationsAsync("999", "client-42", CancellationToken.None));
+        Assert.Null(await Ledger.FindLastRotationAsync("7283910238471", "client-44", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Data_SurvivesARestartOfTheLedger()
+    {
+        var pending = await StorePendingAsync();
+        var rotation = await RotateAsync("client-43", Start.AddHours(1));
+        var restarted = OpenLedger(Protector, Time);
+
+        await restarted.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(CommandState.PendingDelivery, (await restarted.FindAsync(pending.CommandId, CancellationToken.None))!.State);
+        Assert.Equal(SecretText, (await restarted.ReadPendingSecretAsync(pending.CommandId, CancellationToken.None))!.Secret.Reveal());
+        Assert.Equal(rotation, await restarted.FindLastRotationAsync("7283910238471", "client-43", CancellationToken.None));
+        await DisposeIfNeededAsync(restarted);
+    }
+
+    [Fact]
+    public async Task Initialize_Again_IsHarmless()
+    {
+        var start = await BeginRotationAsync();
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.NotNull(await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    protected static CommandStart Rotation(string oauthClientId = "client-42") =>
+        new(Guid.NewGuid(), "rotate-secret", "7283910238471", "billing", oauthClientId, "schedule", "ops@example.com", "quarterly");
+
+    protected static PendingSecret Pending() => new("oc_Y2xpZW50LTQy", new ClientSecret(SecretText), Start.AddSeconds(1));
+
+    protected async Task<CommandStart> BeginRotationAsync(string oauthClientId = "client-42")
+    {
+        var start = Rotation(oauthClientId);
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        return start;
+    }
+
+    protected async Task<CommandStart> StorePendingAsync(string oauthClientId = "client-42")
+    {
+        var start = await BeginRotationAsync(oauthClientId);
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
+        return start;
+    }
+
+    private async Task<RotationRecord> RotateAsync(string oauthClientId, DateTimeOffset rotatedAt)
+    {
+        var start = await StorePendingAsync(oauthClientId);
+        var rotation = RotationOf(start, rotatedAt);
+        await Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
+        return rotation;
+    }
+
+    private static RotationRecord RotationOf(CommandStart start, DateTimeOffset rotatedAt) =>
+        new(start.CommandId, start.DeploymentId, start.AppSlug, start.TargetId!, "oc_Y2xpZW50LTQy", rotatedAt, start.Trigger,
+            start.RequestedBy, start.Reason, "file", $"{start.DeploymentId}/{start.AppSlug}/oc_Y2xpZW50LTQy.json",
+            new ClientSecret(SecretText).Fingerprint);
+
+    private static async Task DisposeIfNeededAsync(ICommandLedger ledger)
+    {
+        if (ledger is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+}
