@@ -57,6 +57,24 @@ internal sealed class CommandRunner(
             return;
         }
 
+        try
+        {
+            await ExecuteLockedAsync(context, spec, execute, failureEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not (TransientCommandException or RetryBudgetExhaustedException)
+            && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            await HandleInfrastructureFailureAsync(context, spec, exception, failureEvent).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExecuteLockedAsync(
+        ConsumeContext context,
+        CommandSpec spec,
+        Func<CommandRecord, IWachtClient, CancellationToken, Task<CommandResult>> execute,
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
+        CancellationToken cancellationToken)
+    {
         await using var held = await locks.AcquireAsync(spec.LockKey, cancellationToken).ConfigureAwait(false);
 
         var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
@@ -98,6 +116,36 @@ internal sealed class CommandRunner(
 
         CommandLog.Succeeded(logger, spec.Kind, result.Event.GetType().Name);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, result.Event).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The ledger, the lock or the broker failed (the command's own failures are handled where they happen): retried
+    /// like a transient failure; when the budget is spent an <c>internal_error</c> failure is published, unrecorded
+    /// since the ledger is what failed, and the message goes to the <c>_error</c> queue.
+    /// </summary>
+    private async Task HandleInfrastructureFailureAsync(
+        ConsumeContext context,
+        CommandSpec spec,
+        Exception exception,
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
+    {
+        var attempts = options.Value.Retry.Limit + 1;
+        var attempt = context.GetRetryAttempt() + 1;
+        var failure = new CommandFailure(
+            ErrorCodes.InternalError,
+            $"The worker's ledger, lock or bus failed ({exception.GetType().Name}); whether the command took effect is unknown. Re-drive it from the error queue.",
+            Retryable: true,
+            Transient: true);
+        if (attempt < attempts)
+        {
+            CommandLog.Retrying(logger, spec.Kind, attempt, attempts, failure.Message);
+            throw new TransientCommandException(failure.Message, exception);
+        }
+
+        CommandLog.Unexpected(logger, spec.Kind, exception);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, exception, [])).ConfigureAwait(false);
+        CommandLog.BudgetSpent(logger, spec.Kind, attempt, failure.Code);
+        throw new RetryBudgetExhaustedException($"{spec.Kind} command {spec.CommandId} failed with {failure.Code} after {attempt} attempt(s).", exception);
     }
 
     private async Task HandleFailureAsync(
@@ -142,25 +190,18 @@ internal sealed class CommandRunner(
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
         CancellationToken cancellationToken)
     {
-        if (spec.CommandId != Guid.Empty)
+        // Not recorded: validation is deterministic, so a duplicate gets the same answer anyway, and the fields the
+        // ledger keys on may be the very ones that are missing. A command id that was already executed keeps its
+        // first outcome, though: a garbled duplicate must not contradict it.
+        if (spec.CommandId != Guid.Empty
+            && await ledger.FindAsync(spec.CommandId, cancellationToken).ConfigureAwait(false) is { IsTerminal: true, Outcome: { } outcome })
         {
-            // Recorded like any other command, so a duplicate gets the same answer; a command id that was already
-            // executed keeps its first outcome.
-            var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
-            if (record is { IsTerminal: true, Outcome: { } outcome })
-            {
-                CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
-                await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
-                return;
-            }
+            CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
+            await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
+            return;
         }
 
         var @event = failureEvent(failure, null, fieldErrors);
-        if (spec.CommandId != Guid.Empty)
-        {
-            await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None).ConfigureAwait(false);
-        }
-
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
     }

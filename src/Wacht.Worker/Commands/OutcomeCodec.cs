@@ -18,11 +18,20 @@ internal static class OutcomeCodec
         typeof(ScopesSynced), typeof(ScopeSyncFailed),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
-    public static RecordedOutcome Success<T>(T @event)
-        where T : class => new(true, typeof(T).Name, JsonSerializer.Serialize(@event, s_options), Retryable: false);
+    public static RecordedOutcome Success(object @event) => Record(@event, succeeded: true, retryable: false);
 
-    public static RecordedOutcome Failure<T>(T @event, bool retryable)
-        where T : class => new(false, typeof(T).Name, JsonSerializer.Serialize(@event, s_options), retryable);
+    public static RecordedOutcome Failure(object @event, bool retryable) => Record(@event, succeeded: false, retryable);
+
+    private static RecordedOutcome Record(object @event, bool succeeded, bool retryable)
+    {
+        var type = @event.GetType();
+        if (!s_types.ContainsKey(type.Name))
+        {
+            throw new ArgumentException($"{type.Name} is not a result event.", nameof(@event));
+        }
+
+        return new RecordedOutcome(succeeded, type.Name, JsonSerializer.Serialize(@event, type, s_options), retryable);
+    }
 
     public static object Restore(RecordedOutcome outcome)
     {

@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
 using Wacht.Worker.TestSupport;
 
@@ -49,9 +50,11 @@ public sealed class HarnessWorld : IAsyncDisposable
         collection.AddMassTransitTestHarness(MessagingServiceCollectionExtensions.AddWachtConsumers);
 
         var provider = collection.BuildServiceProvider(validateScopes: true);
+        // The harness starts the bus but not the host's lifecycle hooks, so the ledger's schema is created here.
+        await provider.GetRequiredService<ICommandLedger>().InitializeAsync(CancellationToken.None);
         var harness = provider.GetRequiredService<ITestHarness>();
         harness.TestTimeout = TimeSpan.FromSeconds(30);
-        harness.TestInactivityTimeout = TimeSpan.FromSeconds(5);
+        harness.TestInactivityTimeout = TimeSpan.FromSeconds(1);
         await harness.Start();
         return new HarnessWorld(world, provider, harness, logs);
     }
@@ -71,7 +74,14 @@ public sealed class HarnessWorld : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Harness.TestTimeout);
         while (Terminal(commandId).Count < count)
         {
-            await Task.Delay(10, timeout.Token);
+            try
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Terminal event #{count} of command {commandId} did not arrive. Worker logs:\n{Logs.AllText}");
+            }
         }
 
         return Terminal(commandId)[count - 1];
