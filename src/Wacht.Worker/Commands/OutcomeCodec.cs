@@ -7,11 +7,11 @@ namespace Wacht.Worker.Commands;
 /// <summary>Turns result events into the ledger's <see cref="RecordedOutcome"/> and back, for replaying an outcome.</summary>
 internal static class OutcomeCodec
 {
-    private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     // The ledger stores the contract's type name; this map is the only place it is read back. Renaming a class means
     // adding its old name here, so recorded outcomes stay readable.
-    private static readonly Dictionary<string, Type> s_types = new[]
+    private static readonly Dictionary<string, Type> Types = new[]
     {
         typeof(SecretRotated), typeof(SecretRotationFailed),
         typeof(GrantRevoked), typeof(GrantRevocationFailed),
@@ -25,22 +25,22 @@ internal static class OutcomeCodec
     private static RecordedOutcome Record(object @event, bool succeeded, bool retryable)
     {
         var type = @event.GetType();
-        if (!s_types.ContainsKey(type.Name))
+        if (!Types.ContainsKey(type.Name))
         {
             throw new ArgumentException($"{type.Name} is not a result event.", nameof(@event));
         }
 
-        return new RecordedOutcome(succeeded, type.Name, JsonSerializer.Serialize(@event, type, s_options), retryable);
+        return new RecordedOutcome(succeeded, type.Name, JsonSerializer.Serialize(@event, type, JsonOptions), retryable);
     }
 
     public static object Restore(RecordedOutcome outcome)
     {
-        if (!s_types.TryGetValue(outcome.MessageType, out var type))
+        if (!Types.TryGetValue(outcome.MessageType, out var type))
         {
             throw new InvalidOperationException($"The ledger holds an outcome of unknown type '{outcome.MessageType}'.");
         }
 
-        return JsonSerializer.Deserialize(outcome.Json, type, s_options)
+        return JsonSerializer.Deserialize(outcome.Json, type, JsonOptions)
             ?? throw new InvalidOperationException($"The ledger holds an empty outcome of type '{outcome.MessageType}'.");
     }
 }

@@ -15,7 +15,7 @@ namespace Wacht.Worker.Demo;
 /// </summary>
 internal static class DemoRun
 {
-    private static readonly JsonSerializerOptions s_print = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions PrintOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static async Task<int> RunAsync(WorkerApp app, TextWriter output, CancellationToken cancellationToken)
     {
@@ -108,17 +108,17 @@ internal static class DemoRun
         where TSucceeded : class
         where TFailed : class
     {
-        await output.WriteLineAsync($"\n>>> {typeof(TCommand).Name}\n{JsonSerializer.Serialize(command, s_print)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"\n>>> {typeof(TCommand).Name}\n{JsonSerializer.Serialize(command, PrintOptions)}").ConfigureAwait(false);
         var client = bus.CreateRequestClient<TCommand>(RequestTimeout.After(s: 120));
         var response = await client.GetResponse<TSucceeded, TFailed>(command, cancellationToken).ConfigureAwait(false);
         if (response.Is(out Response<TSucceeded>? succeeded))
         {
-            await output.WriteLineAsync($"<<< {typeof(TSucceeded).Name}\n{JsonSerializer.Serialize(succeeded.Message, s_print)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"<<< {typeof(TSucceeded).Name}\n{JsonSerializer.Serialize(succeeded.Message, PrintOptions)}").ConfigureAwait(false);
             return succeeded.Message;
         }
 
         response.Is(out Response<TFailed>? failed);
-        await output.WriteLineAsync($"<<< {typeof(TFailed).Name}\n{JsonSerializer.Serialize(failed!.Message, s_print)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"<<< {typeof(TFailed).Name}\n{JsonSerializer.Serialize(failed!.Message, PrintOptions)}").ConfigureAwait(false);
         return null;
     }
 

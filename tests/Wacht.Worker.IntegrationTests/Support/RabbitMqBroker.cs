@@ -12,8 +12,8 @@ namespace Wacht.Worker.IntegrationTests.Support;
 /// </summary>
 public sealed class RabbitMqBroker
 {
-    private static readonly SemaphoreSlim s_gate = new(1, 1);
-    private static RabbitMqBroker? s_instance;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static RabbitMqBroker? _instance;
 
     private RabbitMqBroker(Uri amqp, Uri management)
     {
@@ -33,14 +33,14 @@ public sealed class RabbitMqBroker
 
     public static async Task<RabbitMqBroker> GetAsync()
     {
-        await s_gate.WaitAsync();
+        await Gate.WaitAsync();
         try
         {
-            return s_instance ??= await ResolveAsync();
+            return _instance ??= await ResolveAsync();
         }
         finally
         {
-            s_gate.Release();
+            Gate.Release();
         }
     }
 

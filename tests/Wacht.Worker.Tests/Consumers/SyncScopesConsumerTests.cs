@@ -6,7 +6,7 @@ namespace Wacht.Worker.Tests.Consumers;
 
 public sealed class SyncScopesConsumerTests
 {
-    private static readonly string[] s_writeOperations =
+    private static readonly string[] WriteOperations =
         ["updateOAuthApp", "updateOAuthScope", "archiveOAuthScope", "unarchiveOAuthScope", "setOAuthScopeMapping"];
 
     /// <summary>The seeded app's scopes as they are, plus <c>reports:export</c>.</summary>
@@ -25,7 +25,7 @@ public sealed class SyncScopesConsumerTests
         RequestedBy = "scope-catalogue-ci",
     };
 
-    private static readonly DesiredScope s_export = new()
+    private static readonly DesiredScope Export = new()
     {
         Scope = "reports:export",
         DisplayName = "Export reports",
@@ -34,7 +34,7 @@ public sealed class SyncScopesConsumerTests
         WorkspacePermission = "ws:reports:edit",
     };
 
-    private static int Writes(HarnessWorld h) => s_writeOperations.Sum(o => h.World.Emulator.Calls.Count(o, WachtWorld.Deployment));
+    private static int Writes(HarnessWorld h) => WriteOperations.Sum(o => h.World.Emulator.Calls.Count(o, WachtWorld.Deployment));
 
     private static async Task<Client.OAuthApp> AppAsync(HarnessWorld h) =>
         (await h.World.Wacht.ListOAuthAppsAsync()).Single(a => a.Slug == WachtWorld.AppSlug);
@@ -44,7 +44,7 @@ public sealed class SyncScopesConsumerTests
     {
         await using var h = await HarnessWorld.StartAsync();
         var before = await AppAsync(h);
-        var command = Command(s_export) with { DryRun = true };
+        var command = Command(Export) with { DryRun = true };
 
         var synced = Assert.IsType<ScopesSynced>(await h.ExecuteAsync(command, command.CommandId));
 
@@ -59,7 +59,7 @@ public sealed class SyncScopesConsumerTests
     public async Task Sync_AppliesThePlan_AndTheSameSpecAgainMakesNoWriteCalls()
     {
         await using var h = await HarnessWorld.StartAsync();
-        var first = Command(s_export);
+        var first = Command(Export);
 
         var applied = Assert.IsType<ScopesSynced>(await h.ExecuteAsync(first, first.CommandId));
 
@@ -75,7 +75,7 @@ public sealed class SyncScopesConsumerTests
         Assert.Equal("org:reports:read", app.ScopeDefinitions.Single(d => d.Scope == "read:reports").OrganizationPermission);
 
         var writesAfterFirst = Writes(h);
-        var second = Command(s_export);
+        var second = Command(Export);
         var again = Assert.IsType<ScopesSynced>(await h.ExecuteAsync(second, second.CommandId));
 
         Assert.Empty(again.Changes);
@@ -87,14 +87,14 @@ public sealed class SyncScopesConsumerTests
     public async Task Sync_Conflicts_AreAllReported_AndNothingIsChanged()
     {
         await using var h = await HarnessWorld.StartAsync();
-        var command = Command(s_export) with
+        var command = Command(Export) with
         {
             Scopes =
             [
                 new DesiredScope { Scope = "read:reports", Category = "workspace", WorkspacePermission = "ws:reports:edit" },
                 new DesiredScope { Scope = "admin", Category = "personal", OrganizationPermission = "org:admin" },
                 new DesiredScope { Scope = "write:reports", Description = "changed text that must not be applied" },
-                s_export,
+                Export,
             ],
         };
 
