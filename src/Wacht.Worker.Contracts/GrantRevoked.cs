@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Wacht.Worker.Contracts;
@@ -14,6 +15,7 @@ public sealed record GrantRevoked
 
     public string AppSlug { get; init; } = "";
 
+    [JsonPropertyName("oauthClientId")]
     public string OAuthClientId { get; init; } = "";
 
     public string GrantId { get; init; } = "";

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Wacht.Worker.Contracts;
@@ -21,6 +22,7 @@ public sealed record RevokeGrant
     public string AppSlug { get; init; } = "";
 
     /// <summary>The OAuth client's record id (decimal) the grant belongs to.</summary>
+    [JsonPropertyName("oauthClientId")]
     public string OAuthClientId { get; init; } = "";
 
     /// <summary>The grant's id (decimal).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Wacht.Worker.Contracts;
@@ -25,6 +26,7 @@ public sealed record RotateSecret
     public string AppSlug { get; init; } = "";
 
     /// <summary>The OAuth client's record id (decimal), not its public <c>client_id</c>.</summary>
+    [JsonPropertyName("oauthClientId")]
     public string OAuthClientId { get; init; } = "";
 
     /// <summary>Who asked, for the audit trail (a person, a pipeline, a job).</summary>

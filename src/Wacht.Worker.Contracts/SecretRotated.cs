@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Wacht.Worker.Contracts;
@@ -18,6 +19,7 @@ public sealed record SecretRotated
     public string AppSlug { get; init; } = "";
 
     /// <summary>The OAuth client's record id.</summary>
+    [JsonPropertyName("oauthClientId")]
     public string OAuthClientId { get; init; } = "";
 
     /// <summary>The client's public <c>client_id</c>.</summary>

@@ -15,7 +15,11 @@ namespace Wacht.Worker.Demo;
 /// </summary>
 internal static class DemoRun
 {
-    private static readonly JsonSerializerOptions PrintOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions PrintOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static async Task<int> RunAsync(WorkerApp app, TextWriter output, CancellationToken cancellationToken)
     {

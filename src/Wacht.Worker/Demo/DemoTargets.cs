@@ -18,8 +18,10 @@ internal sealed record DemoTargets(string RotationApp, OAuthClient RotationClien
                 continue;
             }
 
-            // The existing scopes as they are, so the sync only adds the demo's new scope.
+            // The existing live scopes as they are (archived ones stay archived: "keep" leaves scopes the list lacks
+            // alone), so the sync only adds the demo's new scope.
             var existing = app.ScopeDefinitions
+                .Where(d => !d.Archived)
                 .Select(d => new DesiredScope { Scope = d.Scope, DisplayName = d.DisplayName, Description = d.Description })
                 .ToList();
             found ??= new DemoTargets(app.Slug, rotatable, existing, null);
