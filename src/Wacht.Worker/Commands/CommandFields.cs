@@ -19,6 +19,16 @@ internal sealed class CommandFields
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>The fields every command carries: id, deployment, app, trigger and the audit texts.</summary>
+    public static CommandFields Common(Guid commandId, string? deploymentId, string? appSlug, string? trigger, string? requestedBy, string? reason) =>
+        new CommandFields()
+            .CommandId(commandId)
+            .DeploymentId(deploymentId)
+            .AppSlug(appSlug)
+            .Trigger(trigger)
+            .AuditText(nameof(RotateSecret.RequestedBy), requestedBy)
+            .AuditText(nameof(RotateSecret.Reason), reason);
+
     public CommandFields CommandId(Guid commandId)
     {
         if (commandId == Guid.Empty)
@@ -88,10 +98,6 @@ internal sealed class CommandFields
     }
 
     public void Add(string field, string problem) => _errors.Add(new FieldError(field, problem));
-
-    /// <summary>One sentence listing every problem, for the failure event's message.</summary>
-    public string Describe(string commandName) =>
-        $"{commandName} is invalid: " + string.Join("; ", _errors.Select(e => $"{e.Field} {e.Problem}")) + ".";
 
     private static string Shorten(string? value) => value is null ? "(null)" : value.Length <= 64 ? value : value[..64] + "…";
 }

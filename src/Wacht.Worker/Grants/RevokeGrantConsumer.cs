@@ -17,15 +17,9 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
     public Task Consume(ConsumeContext<RevokeGrant> context)
     {
         var command = context.Message;
-        var fields = new CommandFields()
-            .CommandId(command.CommandId)
-            .DeploymentId(command.DeploymentId)
-            .AppSlug(command.AppSlug)
+        var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
             .DecimalId(nameof(RevokeGrant.OAuthClientId), command.OAuthClientId)
-            .DecimalId(nameof(RevokeGrant.GrantId), command.GrantId)
-            .Trigger(command.Trigger)
-            .AuditText(nameof(RevokeGrant.RequestedBy), command.RequestedBy)
-            .AuditText(nameof(RevokeGrant.Reason), command.Reason);
+            .DecimalId(nameof(RevokeGrant.GrantId), command.GrantId);
 
         var spec = new CommandSpec(
             command.CommandId,

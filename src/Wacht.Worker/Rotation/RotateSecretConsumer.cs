@@ -26,14 +26,8 @@ internal sealed class RotateSecretConsumer(
     public Task Consume(ConsumeContext<RotateSecret> context)
     {
         var command = context.Message;
-        var fields = new CommandFields()
-            .CommandId(command.CommandId)
-            .DeploymentId(command.DeploymentId)
-            .AppSlug(command.AppSlug)
-            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId)
-            .Trigger(command.Trigger)
-            .AuditText(nameof(RotateSecret.RequestedBy), command.RequestedBy)
-            .AuditText(nameof(RotateSecret.Reason), command.Reason);
+        var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
+            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId);
 
         var spec = new CommandSpec(
             command.CommandId,

@@ -17,13 +17,7 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
     public Task Consume(ConsumeContext<SyncScopes> context)
     {
         var command = context.Message;
-        var fields = new CommandFields()
-            .CommandId(command.CommandId)
-            .DeploymentId(command.DeploymentId)
-            .AppSlug(command.AppSlug)
-            .Trigger(command.Trigger)
-            .AuditText(nameof(SyncScopes.RequestedBy), command.RequestedBy)
-            .AuditText(nameof(SyncScopes.Reason), command.Reason)
+        var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
             .Add(SyncScopesValidator.Validate(command));
 
         var spec = new CommandSpec(

@@ -232,7 +232,7 @@ public sealed class RotateSecretConsumerTests
         // The consume is recorded as faulted (so the transport moves the message to the _error queue) once the
         // failure event is out: wait for the bus to go quiet, then look.
         await h.Harness.InactivityTask;
-        Assert.IsType<Commands.RetryBudgetExhaustedException>(Assert.Single(h.Harness.Consumed.Select<RotateSecret>()).Exception);
+        Assert.IsType<Wacht.Worker.Commands.RetryBudgetExhaustedException>(Assert.Single(h.Harness.Consumed.Select<RotateSecret>()).Exception);
     }
 
     [Fact]
@@ -334,6 +334,22 @@ public sealed class RotateSecretConsumerTests
         {
             Assert.True(content.AsSpan().IndexOf(secretBytes) < 0, $"{path} holds the secret in clear");
         }
+    }
+
+    [Fact]
+    public async Task Rotate_LogsCarryTheCommandDeploymentAppAndClientInScope()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var command = Command(client.Id);
+
+        await h.ExecuteAsync(command, command.CommandId);
+
+        var entry = Assert.Single(h.Logs.Entries, e => e.Contains("Rotated the secret", StringComparison.Ordinal));
+        Assert.Contains($"CommandId={command.CommandId}", entry, StringComparison.Ordinal);
+        Assert.Contains($"DeploymentId={WachtWorld.Deployment}", entry, StringComparison.Ordinal);
+        Assert.Contains($"AppSlug={WachtWorld.AppSlug}", entry, StringComparison.Ordinal);
+        Assert.Contains($"OAuthClientId={client.Id}", entry, StringComparison.Ordinal);
     }
 
     /// <summary>A destination that can be told to fail, and records what it was given.</summary>
