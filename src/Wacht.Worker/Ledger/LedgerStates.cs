@@ -70,6 +70,33 @@ internal static class LedgerStates
         }
     }
 
+    /// <summary>The terminal state an outcome records.</summary>
+    internal static string TerminalText(RecordedOutcome outcome) =>
+        ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed);
+
+    /// <summary>Throws unless <paramref name="outcome"/> is a success (what CompleteRotationAsync records).</summary>
+    internal static void EnsureSuccess(RecordedOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!outcome.Succeeded)
+        {
+            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
+        }
+    }
+
+    internal static void EnsureValid(PendingSecret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentException.ThrowIfNullOrWhiteSpace(secret.ClientId, nameof(secret));
+    }
+
+    /// <summary>Throws unless both parts of a client's key (rotation history queries) are given.</summary>
+    internal static void EnsureValidClient(string deploymentId, string oauthClientId)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(oauthClientId);
+    }
+
     internal static void EnsureValid(CommandStart start)
     {
         ArgumentNullException.ThrowIfNull(start);

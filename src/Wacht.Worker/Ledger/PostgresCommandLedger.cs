@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
-using Wacht.Client;
 
 namespace Wacht.Worker.Ledger;
 
@@ -59,14 +59,6 @@ public sealed class PostgresCommandLedger : ICommandLedger
         """,
     ];
 
-    private const string CommandColumns =
-        "command_id, kind, deployment_id, app_slug, target_id, state, rotate_calls, created_at, updated_at, "
-        + "outcome_succeeded, outcome_type, outcome_json, outcome_retryable";
-
-    private const string RotationColumns =
-        "command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, \"trigger\", requested_by, reason, "
-        + "destination, destination_key, secret_fingerprint";
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly SecretProtector _protector;
     private readonly TimeProvider _timeProvider;
@@ -106,11 +98,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
             current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        if (current > Migrations.Count)
-        {
-            throw new InvalidOperationException(
-                $"The ledger database has schema version {current}, newer than this worker knows ({Migrations.Count}). Upgrade the worker.");
-        }
+        LedgerSchema.EnsureKnownVersion(current, Migrations.Count, database: null);
 
         for (var version = current + 1; version <= Migrations.Count; version++)
         {
@@ -134,9 +122,8 @@ public sealed class PostgresCommandLedger : ICommandLedger
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = Command(connection, transaction,
-            """
-            INSERT INTO commands (command_id, kind, deployment_id, app_slug, target_id, state, "trigger", requested_by, reason,
-                                  rotate_calls, created_at, updated_at)
+            $"""
+            INSERT INTO commands ({LedgerSchema.InsertCommandColumns})
             VALUES (@id, @kind, @deployment, @app, @target, 'received', @trigger, @requestedBy, @reason, 0, @now, @now)
             ON CONFLICT (command_id) DO NOTHING;
             """))
@@ -186,8 +173,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
 
     public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(secret);
-        ArgumentException.ThrowIfNullOrWhiteSpace(secret.ClientId, nameof(secret));
+        LedgerStates.EnsureValid(secret);
         var blob = _protector.Protect(secret.Secret.Reveal(), commandId);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -215,28 +201,15 @@ public sealed class PostgresCommandLedger : ICommandLedger
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, null,
-            "SELECT pending_client_id, pending_secret, pending_issued_at FROM commands WHERE command_id = @id AND pending_secret IS NOT NULL;");
+            $"SELECT {LedgerSchema.PendingSecretColumns} FROM commands WHERE command_id = @id AND pending_secret IS NOT NULL;");
         command.Parameters.AddWithValue("id", commandId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var clientId = reader.GetString(0);
-        var blob = reader.GetFieldValue<byte[]>(1);
-        var issuedAt = reader.GetFieldValue<DateTimeOffset>(2);
-        return new PendingSecret(clientId, new ClientSecret(_protector.Unprotect(blob, commandId)), issuedAt);
+        return await LedgerRows.ReadPendingSecretAsync(command, ReadTimestamp, _protector, commandId, cancellationToken);
     }
 
     public async Task CompleteRotationAsync(Guid commandId, RotationRecord rotation, RecordedOutcome outcome, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureRotationMatches(commandId, rotation);
-        ArgumentNullException.ThrowIfNull(outcome);
-        if (!outcome.Succeeded)
-        {
-            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
-        }
+        LedgerStates.EnsureSuccess(outcome);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -244,7 +217,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
         LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteRotationAsync");
         await using (var insert = Command(connection, transaction,
             $"""
-            INSERT INTO rotations ({RotationColumns})
+            INSERT INTO rotations ({LedgerSchema.RotationColumns})
             VALUES (@id, @deployment, @app, @oauthClient, @clientId, @rotatedAt, @trigger, @requestedBy, @reason,
                     @destination, @destinationKey, @fingerprint);
             """))
@@ -265,8 +238,8 @@ public sealed class PostgresCommandLedger : ICommandLedger
         }
 
         await using (var update = Command(connection, transaction,
-            """
-            UPDATE commands SET pending_secret = NULL, pending_client_id = NULL, pending_issued_at = NULL,
+            $"""
+            UPDATE commands SET {LedgerSchema.ClearPendingSecret},
                                 state = 'succeeded', outcome_succeeded = TRUE, outcome_type = @type, outcome_json = @json,
                                 outcome_retryable = @retryable, updated_at = @now
             WHERE command_id = @id;
@@ -294,7 +267,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
             """))
         {
             AddOutcome(update, commandId, outcome);
-            update.Parameters.AddWithValue("state", LedgerStates.ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed));
+            update.Parameters.AddWithValue("state", LedgerStates.TerminalText(outcome));
             update.Parameters.AddWithValue("succeeded", outcome.Succeeded);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -309,10 +282,8 @@ public sealed class PostgresCommandLedger : ICommandLedger
         var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
         LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
         await using (var update = Command(connection, transaction,
-            """
-            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pendingdelivery' END,
-                                outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
-                                updated_at = @now
+            $"""
+            UPDATE commands SET {LedgerSchema.Reopen}, updated_at = @now
             WHERE command_id = @id;
             """))
         {
@@ -337,39 +308,19 @@ public sealed class PostgresCommandLedger : ICommandLedger
 
     private async Task<List<RotationRecord>> QueryRotationsAsync(string deploymentId, string oauthClientId, int? limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deploymentId);
-        ArgumentNullException.ThrowIfNull(oauthClientId);
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, null,
             $"""
-            SELECT {RotationColumns} FROM rotations
+            SELECT {LedgerSchema.RotationColumns} FROM rotations
             WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
-            ORDER BY rotated_at DESC, id DESC
+            {LedgerSchema.NewestRotationFirst}
             LIMIT @limit;
             """);
         command.Parameters.AddWithValue("deployment", deploymentId);
         command.Parameters.AddWithValue("oauthClient", oauthClientId);
         command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rotations = new List<RotationRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rotations.Add(new RotationRecord(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetString(9),
-                reader.GetString(10),
-                reader.GetString(11)));
-        }
-
-        return rotations;
+        return await LedgerRows.ReadRotationsAsync(command, ReadTimestamp, cancellationToken);
     }
 
     private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) =>
@@ -377,42 +328,17 @@ public sealed class PostgresCommandLedger : ICommandLedger
 
     private async Task<CommandRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid commandId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"SELECT {CommandColumns} FROM commands WHERE command_id = @id;");
+        await using var command = Command(connection, transaction, $"SELECT {LedgerSchema.CommandColumns} FROM commands WHERE command_id = @id;");
         command.Parameters.AddWithValue("id", commandId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        RecordedOutcome? outcome = reader.IsDBNull(9)
-            ? null
-            : new RecordedOutcome(reader.GetBoolean(9), reader.GetString(10), reader.GetString(11), !reader.IsDBNull(12) && reader.GetBoolean(12));
-        return new CommandRecord(
-            reader.GetGuid(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            LedgerStates.Parse(reader.GetString(5)),
-            reader.GetInt32(6),
-            reader.GetFieldValue<DateTimeOffset>(7),
-            reader.GetFieldValue<DateTimeOffset>(8),
-            outcome);
+        return await LedgerRows.ReadCommandAsync(command, ReadTimestamp, cancellationToken);
     }
 
     private async Task<(CommandState State, bool? Retryable)?> LockStateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid commandId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT state, outcome_retryable FROM commands WHERE command_id = @id FOR UPDATE;");
+        await using var command = Command(connection, transaction, $"SELECT {LedgerSchema.StateColumns} FROM commands WHERE command_id = @id FOR UPDATE;");
         command.Parameters.AddWithValue("id", commandId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return (LedgerStates.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetBoolean(1));
+        return await LedgerRows.ReadStateAsync(command, cancellationToken);
     }
 
     private void AddOutcome(NpgsqlCommand command, Guid commandId, RecordedOutcome outcome)
@@ -426,6 +352,8 @@ public sealed class PostgresCommandLedger : ICommandLedger
 
     private static void AddText(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     private DateTimeOffset Now() => _timeProvider.GetUtcNow().ToUniversalTime();
 }

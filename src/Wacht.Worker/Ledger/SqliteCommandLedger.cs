@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Wacht.Client;
 
 namespace Wacht.Worker.Ledger;
 
@@ -59,14 +59,6 @@ public sealed class SqliteCommandLedger : ICommandLedger
         """,
     ];
 
-    private const string CommandColumns =
-        "command_id, kind, deployment_id, app_slug, target_id, state, rotate_calls, created_at, updated_at, "
-        + "outcome_succeeded, outcome_type, outcome_json, outcome_retryable";
-
-    private const string RotationColumns =
-        "command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, \"trigger\", requested_by, reason, "
-        + "destination, destination_key, secret_fingerprint";
-
     private readonly string _connectionString;
     private readonly SecretProtector _protector;
     private readonly TimeProvider _timeProvider;
@@ -124,11 +116,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
             current = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        if (current > Migrations.Count)
-        {
-            throw new InvalidOperationException(
-                $"The ledger database '{DatabasePath}' has schema version {current}, newer than this worker knows ({Migrations.Count}). Upgrade the worker.");
-        }
+        LedgerSchema.EnsureKnownVersion(current, Migrations.Count, DatabasePath);
 
         for (var version = (int)current + 1; version <= Migrations.Count; version++)
         {
@@ -153,9 +141,8 @@ public sealed class SqliteCommandLedger : ICommandLedger
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using (var insert = Command(connection, transaction,
-            """
-            INSERT INTO commands (command_id, kind, deployment_id, app_slug, target_id, state, "trigger", requested_by, reason,
-                                  rotate_calls, created_at, updated_at)
+            $"""
+            INSERT INTO commands ({LedgerSchema.InsertCommandColumns})
             VALUES ($id, $kind, $deployment, $app, $target, 'received', $trigger, $requestedBy, $reason, 0, $now, $now)
             ON CONFLICT (command_id) DO NOTHING;
             """))
@@ -203,8 +190,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
 
     public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(secret);
-        ArgumentException.ThrowIfNullOrWhiteSpace(secret.ClientId, nameof(secret));
+        LedgerStates.EnsureValid(secret);
         var blob = _protector.Protect(secret.Secret.Reveal(), commandId);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -232,28 +218,15 @@ public sealed class SqliteCommandLedger : ICommandLedger
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
-            "SELECT pending_client_id, pending_secret, pending_issued_at FROM commands WHERE command_id = $id AND pending_secret IS NOT NULL;");
+            $"SELECT {LedgerSchema.PendingSecretColumns} FROM commands WHERE command_id = $id AND pending_secret IS NOT NULL;");
         command.Parameters.AddWithValue("$id", Id(commandId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var clientId = reader.GetString(0);
-        var blob = (byte[])reader.GetValue(1);
-        var issuedAt = ParseTimestamp(reader.GetString(2));
-        return new PendingSecret(clientId, new ClientSecret(_protector.Unprotect(blob, commandId)), issuedAt);
+        return await LedgerRows.ReadPendingSecretAsync(command, ReadTimestamp, _protector, commandId, cancellationToken);
     }
 
     public async Task CompleteRotationAsync(Guid commandId, RotationRecord rotation, RecordedOutcome outcome, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureRotationMatches(commandId, rotation);
-        ArgumentNullException.ThrowIfNull(outcome);
-        if (!outcome.Succeeded)
-        {
-            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
-        }
+        LedgerStates.EnsureSuccess(outcome);
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -261,7 +234,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
         LedgerStates.EnsureNotTerminal(commandId, state?.State, "CompleteRotationAsync");
         await using (var insert = Command(connection, transaction,
             $"""
-            INSERT INTO rotations ({RotationColumns})
+            INSERT INTO rotations ({LedgerSchema.RotationColumns})
             VALUES ($id, $deployment, $app, $oauthClient, $clientId, $rotatedAt, $trigger, $requestedBy, $reason,
                     $destination, $destinationKey, $fingerprint);
             """))
@@ -282,8 +255,8 @@ public sealed class SqliteCommandLedger : ICommandLedger
         }
 
         await using (var update = Command(connection, transaction,
-            """
-            UPDATE commands SET pending_secret = NULL, pending_client_id = NULL, pending_issued_at = NULL,
+            $"""
+            UPDATE commands SET {LedgerSchema.ClearPendingSecret},
                                 state = 'succeeded', outcome_succeeded = 1, outcome_type = $type, outcome_json = $json,
                                 outcome_retryable = $retryable, updated_at = $now
             WHERE command_id = $id;
@@ -311,7 +284,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
             """))
         {
             AddOutcome(update, commandId, outcome);
-            update.Parameters.AddWithValue("$state", LedgerStates.ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed));
+            update.Parameters.AddWithValue("$state", LedgerStates.TerminalText(outcome));
             update.Parameters.AddWithValue("$succeeded", outcome.Succeeded);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -326,10 +299,8 @@ public sealed class SqliteCommandLedger : ICommandLedger
         var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
         LedgerStates.EnsureCanReopen(commandId, state?.State, state?.Retryable);
         await using (var update = Command(connection, transaction,
-            """
-            UPDATE commands SET state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pendingdelivery' END,
-                                outcome_succeeded = NULL, outcome_type = NULL, outcome_json = NULL, outcome_retryable = NULL,
-                                updated_at = $now
+            $"""
+            UPDATE commands SET {LedgerSchema.Reopen}, updated_at = $now
             WHERE command_id = $id;
             """))
         {
@@ -354,39 +325,19 @@ public sealed class SqliteCommandLedger : ICommandLedger
 
     private async Task<List<RotationRecord>> QueryRotationsAsync(string deploymentId, string oauthClientId, int limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deploymentId);
-        ArgumentNullException.ThrowIfNull(oauthClientId);
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
             $"""
-            SELECT {RotationColumns} FROM rotations
+            SELECT {LedgerSchema.RotationColumns} FROM rotations
             WHERE deployment_id = $deployment AND oauth_client_id = $oauthClient
-            ORDER BY rotated_at DESC, id DESC
+            {LedgerSchema.NewestRotationFirst}
             LIMIT $limit;
             """);
         command.Parameters.AddWithValue("$deployment", deploymentId);
         command.Parameters.AddWithValue("$oauthClient", oauthClientId);
         command.Parameters.AddWithValue("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rotations = new List<RotationRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rotations.Add(new RotationRecord(
-                Guid.Parse(reader.GetString(0)),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                ParseTimestamp(reader.GetString(5)),
-                reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetString(9),
-                reader.GetString(10),
-                reader.GetString(11)));
-        }
-
-        return rotations;
+        return await LedgerRows.ReadRotationsAsync(command, ReadTimestamp, cancellationToken);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -418,42 +369,17 @@ public sealed class SqliteCommandLedger : ICommandLedger
 
     private static async Task<CommandRecord?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, Guid commandId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"SELECT {CommandColumns} FROM commands WHERE command_id = $id;");
+        await using var command = Command(connection, transaction, $"SELECT {LedgerSchema.CommandColumns} FROM commands WHERE command_id = $id;");
         command.Parameters.AddWithValue("$id", Id(commandId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        RecordedOutcome? outcome = reader.IsDBNull(9)
-            ? null
-            : new RecordedOutcome(reader.GetInt64(9) != 0, reader.GetString(10), reader.GetString(11), !reader.IsDBNull(12) && reader.GetInt64(12) != 0);
-        return new CommandRecord(
-            Guid.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            LedgerStates.Parse(reader.GetString(5)),
-            reader.GetInt32(6),
-            ParseTimestamp(reader.GetString(7)),
-            ParseTimestamp(reader.GetString(8)),
-            outcome);
+        return await LedgerRows.ReadCommandAsync(command, ReadTimestamp, cancellationToken);
     }
 
     private static async Task<(CommandState State, bool? Retryable)?> ReadStateAsync(
         SqliteConnection connection, SqliteTransaction transaction, Guid commandId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT state, outcome_retryable FROM commands WHERE command_id = $id;");
+        await using var command = Command(connection, transaction, $"SELECT {LedgerSchema.StateColumns} FROM commands WHERE command_id = $id;");
         command.Parameters.AddWithValue("$id", Id(commandId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return (LedgerStates.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetInt64(1) != 0);
+        return await LedgerRows.ReadStateAsync(command, cancellationToken);
     }
 
     private void AddOutcome(SqliteCommand command, Guid commandId, RecordedOutcome outcome)
@@ -468,6 +394,9 @@ public sealed class SqliteCommandLedger : ICommandLedger
     private static string Id(Guid commandId) => commandId.ToString("D");
 
     internal static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>Timestamps are stored as ISO-8601 UTC text (see <see cref="Timestamp"/>).</summary>
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => ParseTimestamp(reader.GetString(ordinal));
 
     internal static DateTimeOffset ParseTimestamp(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
