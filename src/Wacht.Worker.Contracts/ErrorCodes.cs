@@ -33,6 +33,13 @@ public static class ErrorCodes
     /// <summary>The secret was rotated and is held encrypted in the ledger, but the destination refused it. Re-drive to deliver.</summary>
     public const string SecretDeliveryFailed = "secret_delivery_failed";
 
+    /// <summary>
+    /// A later rotation of the same client replaced this command's secret before it was delivered (e.g. this command's
+    /// delivery failed and it was re-driven after another rotation). The undelivered secret no longer works and was
+    /// discarded; the destination holds the later, working one. Nothing to retry.
+    /// </summary>
+    public const string Superseded = "superseded";
+
     /// <summary>An unexpected error in the worker itself.</summary>
     public const string InternalError = "internal_error";
 }

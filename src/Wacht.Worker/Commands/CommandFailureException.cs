@@ -5,4 +5,7 @@ internal class CommandFailureException(CommandFailure failure, Exception? innerE
     : Exception(failure.Message, innerException)
 {
     public CommandFailure Failure { get; } = failure;
+
+    /// <summary>Erase the command's pending secret once the failure is recorded (it can never be delivered usefully).</summary>
+    public bool DiscardPendingSecret { get; init; }
 }

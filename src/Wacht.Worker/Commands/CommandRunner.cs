@@ -171,6 +171,11 @@ internal sealed class CommandRunner(
 
         var @event = failureEvent(failure, exception, []);
         await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None).ConfigureAwait(false);
+        if (exception is CommandFailureException { DiscardPendingSecret: true })
+        {
+            // After the outcome, never before: a crash in between must not leave a non-terminal command without its secret.
+            await ledger.DiscardPendingSecretAsync(spec.CommandId, CancellationToken.None).ConfigureAwait(false);
+        }
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
 

@@ -30,8 +30,11 @@ internal static class OutcomeCodec
             throw new ArgumentException($"{type.Name} is not a result event.", nameof(@event));
         }
 
-        return new RecordedOutcome(succeeded, type.Name, JsonSerializer.Serialize(@event, type, JsonOptions), retryable);
+        return new RecordedOutcome(succeeded, type.Name, Serialize(@event), retryable);
     }
+
+    /// <summary>The event as the ledger stores it; a restored event serialises to the same text.</summary>
+    public static string Serialize(object @event) => JsonSerializer.Serialize(@event, @event.GetType(), JsonOptions);
 
     public static object Restore(RecordedOutcome outcome)
     {

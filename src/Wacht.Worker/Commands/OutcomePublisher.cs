@@ -11,12 +11,14 @@ namespace Wacht.Worker.Commands;
 internal static class OutcomePublisher
 {
     /// <summary>
-    /// The message id is derived from the command id and the event type, so a replayed outcome (after a redelivery
-    /// or a duplicate command) carries the same message id and subscribers can de-duplicate on it.
+    /// The message id is derived from the command id and the event's content, so a replayed outcome (after a
+    /// redelivery or a duplicate command) carries the same message id and subscribers can de-duplicate on it, while a
+    /// different outcome of the same command (a re-driven retryable failure that later succeeds or fails otherwise)
+    /// gets a new one.
     /// </summary>
     public static async Task PublishAsync(ConsumeContext context, Guid commandId, object @event)
     {
-        var messageId = commandId == Guid.Empty ? NewId.NextGuid() : DeterministicId(commandId, @event.GetType().Name);
+        var messageId = commandId == Guid.Empty ? NewId.NextGuid() : DeterministicId(commandId, OutcomeCodec.Serialize(@event));
 
         await context.Publish(@event, @event.GetType(), publish =>
         {
@@ -39,13 +41,13 @@ internal static class OutcomePublisher
         }
     }
 
-    private static Guid DeterministicId(Guid commandId, string eventName)
+    private static Guid DeterministicId(Guid commandId, string content)
     {
-        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetMaxByteCount(eventName.Length)];
+        var input = new byte[16 + Encoding.UTF8.GetByteCount(content)];
         commandId.TryWriteBytes(input);
-        var length = 16 + Encoding.UTF8.GetBytes(eventName, input[16..]);
+        Encoding.UTF8.GetBytes(content, input.AsSpan(16));
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..length], hash);
+        SHA256.HashData(input, hash);
         return new Guid(hash[..16]);
     }
 }

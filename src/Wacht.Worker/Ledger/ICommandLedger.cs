@@ -41,6 +41,12 @@ public interface ICommandLedger
     Task CompleteAsync(Guid commandId, RecordedOutcome outcome, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Erases a terminal command's pending secret without delivering it: used when a later rotation of the same client
+    /// superseded it (the secret no longer works). A no-op when there is none.
+    /// </summary>
+    Task DiscardPendingSecretAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Re-opens a command whose recorded failure is retryable, for a re-drive: back to the state it failed in
     /// (<see cref="CommandState.PendingDelivery"/> when a secret is pending, else <see cref="CommandState.Received"/>),
     /// outcome cleared. Returns the updated record.

@@ -275,6 +275,19 @@ public sealed class PostgresCommandLedger : ICommandLedger
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task DiscardPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var update = Command(connection, null,
+            $"""
+            UPDATE commands SET {LedgerSchema.ClearPendingSecret}, updated_at = @now
+            WHERE command_id = @id AND state IN ('succeeded', 'failed') AND pending_secret IS NOT NULL;
+            """);
+        update.Parameters.AddWithValue("id", commandId);
+        update.Parameters.AddWithValue("now", Now());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

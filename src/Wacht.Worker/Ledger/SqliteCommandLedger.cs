@@ -292,6 +292,19 @@ public sealed class SqliteCommandLedger : ICommandLedger
         transaction.Commit();
     }
 
+    public async Task DiscardPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var update = Command(connection, null,
+            $"""
+            UPDATE commands SET {LedgerSchema.ClearPendingSecret}, updated_at = $now
+            WHERE command_id = $id AND state IN ('succeeded', 'failed') AND pending_secret IS NOT NULL;
+            """);
+        update.Parameters.AddWithValue("$id", Id(commandId));
+        update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -57,7 +57,7 @@ internal sealed class RotateSecretConsumer(
                 ErrorCode = failure.Code,
                 Message = failure.Message,
                 Retryable = failure.Retryable,
-                OldSecretMayBeInvalid = progress.RotateCalled,
+                OldSecretMayBeInvalid = progress.RotateCalled && failure.Code != ErrorCodes.Superseded,
                 FieldErrors = fieldErrors,
                 Trigger = command.Trigger ?? CommandTriggers.Command,
                 RequestedBy = command.RequestedBy,
@@ -67,7 +67,7 @@ internal sealed class RotateSecretConsumer(
 
     private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandRecord record, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
     {
-        progress.RotateCalled = record.State is CommandState.Rotating or CommandState.PendingDelivery;
+        progress.RotateCalled = record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery;
         PendingSecret? pending = null;
         if (record.State == CommandState.PendingDelivery)
         {
@@ -87,6 +87,7 @@ internal sealed class RotateSecretConsumer(
         }
         else
         {
+            await EnsureNotSupersededAsync(command, pending, cancellationToken).ConfigureAwait(false);
             RotationLog.ResumingDelivery(logger, pending.Secret.Fingerprint);
         }
 
@@ -146,6 +147,33 @@ internal sealed class RotateSecretConsumer(
         // is delivered; stopping now would only make the next attempt deliver it again.
         await ledger.CompleteRotationAsync(command.CommandId, history, OutcomeCodec.Success(rotated), CancellationToken.None).ConfigureAwait(false);
         return new CommandResult(rotated, RecordedInLedger: true);
+    }
+
+    /// <summary>
+    /// A pending secret is only worth delivering while it is the client's newest. If another command rotated the client
+    /// after this one (this one's delivery failed or it crashed, and it is being re-driven later), delivering the
+    /// older secret would overwrite the working one at the destination with one Wacht no longer accepts.
+    /// </summary>
+    private async Task EnsureNotSupersededAsync(RotateSecret command, PendingSecret pending, CancellationToken cancellationToken)
+    {
+        // Issue times come from the instances' clocks; rotations of one client are serialised by the client lock, so
+        // a later rotation was issued after this one was stored, and clock skew between instances is far smaller than
+        // the time a failed delivery takes to be re-driven.
+        var last = await ledger.FindLastRotationAsync(command.DeploymentId, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
+        if (last is null || last.CommandId == command.CommandId || last.RotatedAt < pending.IssuedAt)
+        {
+            return;
+        }
+
+        throw new CommandFailureException(new CommandFailure(
+            ErrorCodes.Superseded,
+            $"Command {last.CommandId} rotated this client again at {last.RotatedAt:O} and delivered its secret (fingerprint {last.SecretFingerprint}) to {last.Destination}; "
+                + $"this command's undelivered secret (fingerprint {pending.Secret.Fingerprint}) no longer works and was discarded.",
+            Retryable: false,
+            Transient: false))
+        {
+            DiscardPendingSecret = true,
+        };
     }
 
     private async Task<PendingSecret> RotateAsync(RotateSecret command, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)

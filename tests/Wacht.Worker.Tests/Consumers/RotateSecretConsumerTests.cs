@@ -280,6 +280,33 @@ public sealed class RotateSecretConsumerTests
     }
 
     [Fact]
+    public async Task Rotate_RedriveAfterALaterRotation_IsSuperseded_AndTheDestinationKeepsTheWorkingSecret()
+    {
+        var destination = new FlakyDestination();
+        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var stuck = Command(client.Id);
+        destination.Failing = true;
+        Assert.Equal(ErrorCodes.SecretDeliveryFailed, Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(stuck, stuck.CommandId)).ErrorCode);
+
+        destination.Failing = false;
+        var later = Command(client.Id);
+        Assert.IsType<SecretRotated>(await h.ExecuteAsync(later, later.CommandId));
+        var working = destination.Delivered[client.ClientId];
+
+        var redriven = Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(stuck, stuck.CommandId, expected: 2));
+
+        Assert.Equal(ErrorCodes.Superseded, redriven.ErrorCode);
+        Assert.False(redriven.Retryable);
+        Assert.False(redriven.OldSecretMayBeInvalid);
+        Assert.Same(working, destination.Delivered[client.ClientId]);
+        Assert.True(h.World.WachtAccepts(client.ClientId, working.Reveal()));
+        Assert.Equal(2, h.World.RotateCalls);
+        var ledger = h.Services.GetRequiredService<ICommandLedger>();
+        Assert.Null(await ledger.ReadPendingSecretAsync(stuck.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Rotate_PersistsTheSecretBeforeDelivering()
     {
         var destination = new FlakyDestination();

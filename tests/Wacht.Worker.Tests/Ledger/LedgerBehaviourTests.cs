@@ -266,6 +266,32 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DiscardPendingSecret_OfAFailedCommand_ErasesTheCiphertextAndKeepsTheOutcome()
+    {
+        var start = await StorePendingAsync();
+        var outcome = new RecordedOutcome(false, "SecretRotationFailed", """{"errorCode":"superseded"}""", false);
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+
+        await Ledger.DiscardPendingSecretAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Null(await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+        Assert.Null(await ReadRawPendingSecretAsync(start.CommandId));
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Failed, record!.State);
+        Assert.Equal(outcome, record.Outcome);
+    }
+
+    [Fact]
+    public async Task DiscardPendingSecret_OfACommandStillPendingDelivery_LeavesTheSecret()
+    {
+        var start = await StorePendingAsync();
+
+        await Ledger.DiscardPendingSecretAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None))!.Secret.Reveal());
+    }
+
+    [Fact]
     public async Task Complete_Success_RecordsTheOutcome()
     {
         var start = new CommandStart(Guid.NewGuid(), "revoke-grant", "7283910238471", "billing", "client-42", "manual", "ops@example.com", null);
