@@ -18,6 +18,9 @@ public static class ErrorCodes
     /// <summary>The client's auth method has no secret (<c>none</c>, <c>private_key_jwt</c>).</summary>
     public const string RotationNotSupported = "rotation_not_supported";
 
+    /// <summary>Rotation is switched off in this worker (<c>Worker:Rotation:Enabled</c>); nothing was called. Retry after enabling it.</summary>
+    public const string RotationDisabled = "rotation_disabled";
+
     /// <summary>The desired scopes conflict with what the platform allows; see <c>Conflicts</c>. Nothing was changed.</summary>
     public const string ScopeConflict = "scope_conflict";
 

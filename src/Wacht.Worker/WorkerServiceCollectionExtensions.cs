@@ -6,6 +6,7 @@ using Wacht.Client;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
+using Wacht.Worker.Rotation;
 using Wacht.Worker.Secrets;
 
 namespace Wacht.Worker;
@@ -40,6 +41,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddWachtClient();
         services.AddWachtSecretDestinations();
         services.AddWachtMessagingOptions();
+        services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
         services.TryAddSingleton<CommandRunner>();
         return services;
     }

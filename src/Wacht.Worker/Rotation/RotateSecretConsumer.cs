@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wacht.Client;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
@@ -18,6 +19,7 @@ internal sealed class RotateSecretConsumer(
     CommandRunner runner,
     ICommandLedger ledger,
     ISecretDestination destination,
+    IOptions<RotationOptions> options,
     TimeProvider time,
     ILogger<RotateSecretConsumer> logger) : IConsumer<RotateSecret>
 {
@@ -68,6 +70,17 @@ internal sealed class RotateSecretConsumer(
     private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandRecord record, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
     {
         progress.RotateCalled = record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery;
+        if (!options.Value.Enabled)
+        {
+            // Checked before anything else: without rotation the ledger may have no key, and a secret rotated then
+            // would have nowhere safe to go.
+            throw new CommandFailureException(new CommandFailure(
+                ErrorCodes.RotationDisabled,
+                $"Secret rotation is disabled in this worker ({RotationOptions.SectionPath}:Enabled is false); nothing was called.",
+                Retryable: true,
+                Transient: false));
+        }
+
         PendingSecret? pending = null;
         if (record.State == CommandState.PendingDelivery)
         {

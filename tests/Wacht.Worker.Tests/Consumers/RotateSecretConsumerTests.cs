@@ -113,6 +113,26 @@ public sealed class RotateSecretConsumerTests
     }
 
     [Fact]
+    public async Task Rotate_WithRotationDisabled_IsRefusedWithoutCallingWacht_EvenWithoutALedgerKey()
+    {
+        await using var h = await HarnessWorld.StartAsync(settings =>
+        {
+            settings["Worker:Rotation:Enabled"] = "false";
+            settings.Remove("Worker:Ledger:EncryptionKey");
+        });
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var command = Command(client.Id);
+        var callsBefore = h.World.Emulator.Calls.Count("*");
+
+        var failed = Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.RotationDisabled, failed.ErrorCode);
+        Assert.Contains("Worker:Rotation:Enabled", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(callsBefore, h.World.Emulator.Calls.Count("*"));
+        Assert.Equal(0, h.World.RotateCalls);
+    }
+
+    [Fact]
     public async Task Rotate_InactiveClient_FailsWithNotFound_WithoutCallingRotate()
     {
         await using var h = await HarnessWorld.StartAsync();
