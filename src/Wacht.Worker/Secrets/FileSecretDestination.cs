@@ -59,6 +59,13 @@ public sealed class FileSecretDestination : ISecretDestination
         CreateDirectory(Path.Combine(RootDirectory, delivery.DeploymentId));
         CreateDirectory(directory);
 
+        // A crash between writing and renaming leaves a temp file holding a secret in clear: remove any such leftover
+        // of this client before writing a new one.
+        foreach (var leftover in Directory.EnumerateFiles(directory, $".{delivery.ClientId}.*.tmp"))
+        {
+            TryDelete(leftover);
+        }
+
         var tempPath = Path.Combine(directory, $".{delivery.ClientId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -93,6 +100,9 @@ public sealed class FileSecretDestination : ISecretDestination
             }
 
             File.Move(tempPath, finalPath, overwrite: true);
+
+            // The caller erases its own copy of the secret once this returns: the rename must be on disk too.
+            DirectorySync.Flush(directory);
         }
         catch
         {

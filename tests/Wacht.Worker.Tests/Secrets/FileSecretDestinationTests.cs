@@ -114,6 +114,22 @@ public sealed class FileSecretDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_RemovesTempFilesACrashLeftBehindForThatClient_AndOnlyThose()
+    {
+        await _destination.DeliverAsync(Delivery("oc_secret_first"), CancellationToken.None);
+        var directory = Path.Combine(_root, "7283910238471", "billing");
+        var leftover = Path.Combine(directory, $".{ClientId}.0123456789abcdef.tmp");
+        var otherClients = Path.Combine(directory, ".oc_other.0123456789abcdef.tmp");
+        await File.WriteAllTextAsync(leftover, "{\"client_secret\":\"oc_secret_from_a_crash\"}");
+        await File.WriteAllTextAsync(otherClients, "{}");
+
+        await _destination.DeliverAsync(Delivery("oc_secret_second"), CancellationToken.None);
+
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(otherClients));
+    }
+
+    [Fact]
     public async Task Deliver_SameSecretTwice_LeavesTheSameFile()
     {
         var delivery = Delivery("oc_secret_first");
