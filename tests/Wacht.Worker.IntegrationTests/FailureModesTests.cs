@@ -37,6 +37,7 @@ public sealed class FailureModesTests
         Assert.Equal(1, w.World.RotateCalls);
         Assert.Equal(1, rotated.RotateCalls);
         Assert.True(w.World.WachtAccepts(client.ClientId, w.World.SecretAtDestination(client.ClientId)));
+        await Task.Delay(500);
         Assert.Equal(0u, await w.VirtualHost.MessageCountAsync("rotate-secret_error"));
     }
 
@@ -87,6 +88,7 @@ public sealed class FailureModesTests
 
         Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
         Assert.Equal(["AppSlug", "GrantId"], failed.FieldErrors.Select(f => f.Field).Order(StringComparer.Ordinal));
+        await Task.Delay(500);
         Assert.Equal(0u, await w.VirtualHost.MessageCountAsync("revoke-grant_error"));
         Assert.Equal(0, w.World.Emulator.Calls.Count("*", WachtWorld.Deployment));
     }
@@ -132,6 +134,32 @@ public sealed class FailureModesTests
         await w.VirtualHost.PublishRawAsync("revoke-grant", redriven);
         var revoked = await w.Observer.WaitForAsync<GrantRevoked>(e => e.CommandId == command.CommandId);
         Assert.Equal(grant.Id, revoked.GrantId);
+    }
+
+    [Fact]
+    public async Task A503StormOnRotateLongerThanTheBudget_SaysTheOldSecretMayBeInvalid_AndARedriveRestoresAWorkingSecret()
+    {
+        await using var w = await RabbitWorld.StartAsync();
+        await w.StartWorkerAsync();
+        var client = await w.World.ClientAsync(WachtWorld.ServiceClient);
+        // A 503 on rotate is an unknown outcome: Wacht may have issued a secret nobody saw, so the old one may be dead.
+        w.World.Emulator.Faults.Add(new FaultRule { Operation = "rotateOAuthClientSecret", ErrorStatus = 503 });
+        var command = new RotateSecret { CommandId = NewId.NextGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = client.Id };
+
+        await w.SendAsync("rotate-secret", command);
+        var failed = await w.Observer.WaitForAsync<SecretRotationFailed>(e => e.CommandId == command.CommandId);
+
+        Assert.Equal(ErrorCodes.WachtUnavailable, failed.ErrorCode);
+        Assert.True(failed.Retryable);
+        Assert.True(failed.OldSecretMayBeInvalid);
+        Assert.Equal(1u, await WaitForCountAsync(w, "rotate-secret_error", 1));
+
+        w.World.Emulator.Faults.Clear();
+        await w.VirtualHost.PublishRawAsync("rotate-secret", (await w.VirtualHost.GetAsync("rotate-secret_error"))!);
+        var rotated = await w.Observer.WaitForAsync<SecretRotated>(e => e.CommandId == command.CommandId);
+
+        Assert.True(w.World.WachtAccepts(client.ClientId, w.World.SecretAtDestination(client.ClientId)));
+        Assert.Equal(w.World.RotateCalls, rotated.RotateCalls);
     }
 
     [Fact]

@@ -39,26 +39,26 @@ internal sealed class CommandRunner(
             ["MessageId"] = context.MessageId,
         });
 
-        if (spec.FieldErrors.Count > 0)
-        {
-            var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
-            await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (!clients.DeploymentIds.Contains(spec.DeploymentId, StringComparer.Ordinal))
-        {
-            var failure = new CommandFailure(
-                ErrorCodes.UnknownDeployment,
-                $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
-                Retryable: false,
-                Transient: false);
-            await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         try
         {
+            if (spec.FieldErrors.Count > 0)
+            {
+                var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
+                await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!clients.DeploymentIds.Contains(spec.DeploymentId, StringComparer.Ordinal))
+            {
+                var failure = new CommandFailure(
+                    ErrorCodes.UnknownDeployment,
+                    $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
+                    Retryable: false,
+                    Transient: false);
+                await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await ExecuteLockedAsync(context, spec, execute, failureEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not (TransientCommandException or RetryBudgetExhaustedException)
@@ -75,9 +75,23 @@ internal sealed class CommandRunner(
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
         CancellationToken cancellationToken)
     {
-        await using var held = await locks.AcquireAsync(spec.LockKey, cancellationToken).ConfigureAwait(false);
+        await using var held = await AcquireLockAsync(spec, cancellationToken).ConfigureAwait(false);
 
         var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
+        if (!SameCommand(record, spec))
+        {
+            // The id was first recorded for another command. Executing this one would answer with (or resume) the
+            // other's state, e.g. deliver another client's pending secret. Refused, and not recorded.
+            var failure = new CommandFailure(
+                ErrorCodes.InvalidCommand,
+                $"CommandId {spec.CommandId} was already used for a {record.Kind} command on {record.DeploymentId}/{record.AppSlug}/{record.TargetId}; a command id names one command.",
+                Retryable: false,
+                Transient: false);
+            CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+            await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, null, [new FieldError("CommandId", "was already used for a different command")])).ConfigureAwait(false);
+            return;
+        }
+
         if (record is { IsTerminal: true, Outcome: { } outcome })
         {
             if (outcome.Succeeded || !outcome.Retryable)
@@ -209,6 +223,31 @@ internal sealed class CommandRunner(
         var @event = failureEvent(failure, null, fieldErrors);
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
+    }
+
+    private static bool SameCommand(CommandRecord record, CommandSpec spec) =>
+        string.Equals(record.Kind, spec.Kind, StringComparison.Ordinal)
+        && string.Equals(record.DeploymentId, spec.DeploymentId, StringComparison.Ordinal)
+        && string.Equals(record.AppSlug, spec.AppSlug, StringComparison.Ordinal)
+        && string.Equals(record.TargetId, spec.TargetId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Waits for the target's lock at most <see cref="MessagingOptions.LockTimeout"/>: a command stuck elsewhere (a hung
+    /// destination on another instance) must not hold this message forever. A timeout is retried like any
+    /// infrastructure failure.
+    /// </summary>
+    private async Task<IAsyncDisposable> AcquireLockAsync(CommandSpec spec, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.LockTimeout);
+        try
+        {
+            return await locks.AcquireAsync(spec.LockKey, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited {options.Value.LockTimeout} for the lock on {spec.LockKey}; another command for it is still running.");
+        }
     }
 
     private static CommandStart Start(CommandSpec spec) => new(

@@ -14,6 +14,9 @@ public sealed class MessagingOptions
     /// <summary>Commands each consumer executes at once (commands for the same client never run together).</summary>
     public int ConcurrentMessageLimit { get; set; } = 8;
 
+    /// <summary>How long a command waits for the lock on its client (or app) before it counts as a transient failure.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Partitions per consumer: commands for one client (or app) always go through the same partition, in order.</summary>
     public int PartitionCount { get; set; } = 16;
 }

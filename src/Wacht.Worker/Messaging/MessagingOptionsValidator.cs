@@ -25,6 +25,11 @@ internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOpti
             failures.Add($"{s}:PartitionCount must be between 1 and 1024 (got {options.PartitionCount}).");
         }
 
+        if (options.LockTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{s}:LockTimeout must be positive (got {options.LockTimeout}).");
+        }
+
         var retry = options.Retry;
         if (retry.Limit is < 0 or > 100)
         {

@@ -20,10 +20,14 @@ internal sealed class RotateSecretConsumer(
     ICommandLedger ledger,
     ISecretDestination destination,
     IOptions<RotationOptions> options,
+    SecretProtector protector,
     TimeProvider time,
     ILogger<RotateSecretConsumer> logger) : IConsumer<RotateSecret>
 {
     public const string Kind = "rotate-secret";
+
+    /// <summary>Attempts to store a freshly issued secret (100 ms, doubling: about 3 s in all).</summary>
+    private const int StoreAttempts = 6;
 
     public Task Consume(ConsumeContext<RotateSecret> context)
     {
@@ -70,13 +74,15 @@ internal sealed class RotateSecretConsumer(
     private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandRecord record, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
     {
         progress.RotateCalled = record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery;
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || !protector.IsAvailable)
         {
             // Checked before anything else: without rotation the ledger may have no key, and a secret rotated then
             // would have nowhere safe to go.
             throw new CommandFailureException(new CommandFailure(
                 ErrorCodes.RotationDisabled,
-                $"Secret rotation is disabled in this worker ({RotationOptions.SectionPath}:Enabled is false); nothing was called.",
+                options.Value.Enabled
+                    ? "Secret rotation needs a ledger encryption key (Worker:Ledger:EncryptionKey) and none is configured; nothing was called."
+                    : $"Secret rotation is disabled in this worker ({RotationOptions.SectionPath}:Enabled is false); nothing was called.",
                 Retryable: true,
                 Transient: false));
         }
@@ -219,6 +225,8 @@ internal sealed class RotateSecretConsumer(
                 Transient: false));
         }
 
+        using var clientScope = logger.BeginScope(new Dictionary<string, object?> { ["ClientId"] = target.ClientId });
+
         // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
         // again instead of assuming nothing happened.
         await ledger.MarkRotatingAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
@@ -235,12 +243,34 @@ internal sealed class RotateSecretConsumer(
         }
 
         var pending = new PendingSecret(target.ClientId, rotated.ClientSecret, time.GetUtcNow());
-
-        // The new secret exists nowhere else and the old one no longer works: persist it before anything else, and
-        // do not let a shutdown cancel that.
-        await ledger.StorePendingSecretAsync(command.CommandId, pending, CancellationToken.None).ConfigureAwait(false);
+        await StorePendingAsync(command.CommandId, pending).ConfigureAwait(false);
         RotationLog.Rotated(logger, target.ClientId, pending.Secret.Fingerprint);
         return pending;
+    }
+
+    /// <summary>
+    /// The new secret exists nowhere else and the old one no longer works: persist it before anything else, not
+    /// cancellable by shutdown, and retried a few times in place while the secret is still in memory (a busy or
+    /// failing-over database must not cost a secret). If every attempt fails the ledger still says "rotating", so the
+    /// command's next attempt rotates again.
+    /// </summary>
+    private async Task StorePendingAsync(Guid commandId, PendingSecret pending)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ledger.StorePendingSecretAsync(commandId, pending, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (System.Data.Common.DbException exception) when (attempt < StoreAttempts)
+            {
+                RotationLog.StoreRetrying(logger, attempt, StoreAttempts, exception.GetType().Name);
+                await Task.Delay(delay, time, CancellationToken.None).ConfigureAwait(false);
+                delay *= 2;
+            }
+        }
     }
 
     private sealed class RotationProgress

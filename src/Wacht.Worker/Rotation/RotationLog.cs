@@ -16,4 +16,7 @@ internal static partial class RotationLog
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Resuming delivery of the pending secret (fingerprint {Fingerprint}) recorded before the interruption; not rotating again")]
     public static partial void ResumingDelivery(ILogger logger, string fingerprint);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Storing the newly issued secret failed (attempt {Attempt} of {Attempts}: {Error}); retrying while it is still in memory")]
+    public static partial void StoreRetrying(ILogger logger, int attempt, int attempts, string error);
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Wacht.Client;
 using Wacht.Emulator;
 using Wacht.Worker.Contracts;
@@ -98,6 +99,44 @@ public sealed class RevokeGrantConsumerTests
         Assert.Equal(first.Scopes, second.Scopes);
         Assert.Equal(grantCallsAfterFirst, h.World.Emulator.Calls.Count("listOAuthGrants", WachtWorld.Deployment));
         Assert.Equal(1, h.World.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_ReusingTheIdOfAnotherCommand_IsRefused_AndNeitherCommandIsAffected()
+    {
+        await using var h = await HarnessWorld.StartAsync();
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var rotate = new RotateSecret { CommandId = Guid.NewGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = client.Id };
+        Assert.IsType<SecretRotated>(await h.ExecuteAsync(rotate, rotate.CommandId));
+        var revoke = await CommandAsync(h, g => g.Status == GrantStatuses.Active && g.ExpiresAt is null) with { CommandId = rotate.CommandId };
+
+        var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(revoke, revoke.CommandId));
+
+        Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
+        Assert.Equal("CommandId", Assert.Single(failed.FieldErrors).Field);
+        Assert.Contains("rotate-secret", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.World.RevokeCalls);
+        Assert.Equal(1, h.World.RotateCalls);
+    }
+
+    [Fact]
+    public async Task Revoke_WhileAnotherCommandHoldsTheClientLock_WaitsItsTimeOut_ThenFailsRetryably()
+    {
+        await using var h = await HarnessWorld.StartAsync(s =>
+        {
+            s["Worker:Messaging:LockTimeout"] = "00:00:00.200";
+            s["Worker:Messaging:Retry:Limit"] = "1";
+        });
+        var command = await CommandAsync(h, g => g.Status == GrantStatuses.Active && g.ExpiresAt is null);
+        var locks = h.Services.GetRequiredService<Wacht.Worker.Ledger.IClientLock>();
+        await using var held = await locks.AcquireAsync($"client/{command.DeploymentId}/{command.OAuthClientId}", CancellationToken.None);
+
+        var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.InternalError, failed.ErrorCode);
+        Assert.True(failed.Retryable);
+        Assert.Contains("lock", failed.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, h.World.RevokeCalls);
     }
 
     [Fact]
