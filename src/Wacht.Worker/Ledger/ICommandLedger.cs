@@ -19,8 +19,20 @@ public interface ICommandLedger
     /// <summary>The command's record, or null when the ledger has never seen it.</summary>
     Task<CommandRecord?> FindAsync(Guid commandId, CancellationToken cancellationToken);
 
-    /// <summary>Rotation: records the intent to call rotate (state <see cref="CommandState.Rotating"/>, rotate-calls + 1).</summary>
+    /// <summary>
+    /// Rotation: records the intent to call rotate (state <see cref="CommandState.Rotating"/>, rotate-calls + 1, and the
+    /// intent time that <see cref="FindLatestRotateIntentAsync"/> reports).
+    /// </summary>
     Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: the latest time any other rotate-secret command of the client recorded the intent to call rotate
+    /// (<see cref="MarkRotatingAsync"/>), or null when none did. A pending secret issued before another command's later
+    /// rotate intent has been superseded (that rotate invalidated it) and must not be delivered.
+    /// </summary>
+    /// <param name="excludingCommandId">The asking command, whose own intents do not count.</param>
+    Task<DateTimeOffset?> FindLatestRotateIntentAsync(
+        string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken);
 
     /// <summary>Rotation: stores the new secret encrypted, state <see cref="CommandState.PendingDelivery"/>.</summary>
     Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken);
@@ -39,6 +51,14 @@ public interface ICommandLedger
     /// per <see cref="RecordedOutcome.Succeeded"/>). A pending secret, if any, is kept: only delivery erases it.
     /// </summary>
     Task CompleteAsync(Guid commandId, RecordedOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: in one transaction, erases the pending secret of a command in
+    /// <see cref="CommandState.PendingDelivery"/> and moves it back to <see cref="CommandState.Rotating"/>, so the next
+    /// attempt rotates again. Used when the pending secret cannot be decrypted any more (e.g. the ledger key changed):
+    /// rotating again is the only recovery. Throws <see cref="LedgerStateException"/> in any other state.
+    /// </summary>
+    Task AbandonPendingSecretAsync(Guid commandId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Erases a terminal command's pending secret without delivering it: used when a later rotation of the same client

@@ -48,6 +48,19 @@ internal static class LedgerRows
         return (LedgerStates.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetBoolean(1));
     }
 
+    /// <summary>The timestamp in the first column of the query's first row, or null when there is no row or it is NULL.</summary>
+    internal static async Task<DateTimeOffset?> ReadNullableTimestampAsync(
+        DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+        {
+            return null;
+        }
+
+        return readTimestamp(reader, 0);
+    }
+
     /// <summary>The pending secret the query selects (<see cref="LedgerSchema.PendingSecretColumns"/>), decrypted, or null when there is none.</summary>
     internal static async Task<PendingSecret?> ReadPendingSecretAsync(
         DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, SecretProtector protector, Guid commandId,

@@ -32,6 +32,18 @@ internal static class LedgerSchema
     /// <summary>SET assignments that erase a pending secret (delivery done).</summary>
     internal const string ClearPendingSecret = "pending_secret = NULL, pending_client_id = NULL, pending_issued_at = NULL";
 
+    /// <summary>
+    /// SET assignments that abandon an undecryptable pending secret: erased, and back to <c>rotating</c> so the next
+    /// attempt rotates again.
+    /// </summary>
+    internal const string AbandonPendingSecret = ClearPendingSecret + ", state = 'rotating'";
+
+    /// <summary>
+    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretConsumer.Kind"/>), whose rotate intents
+    /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
+    /// </summary>
+    internal const string RotateSecretKind = "rotate-secret";
+
     /// <summary>SET assignments that re-open a failed command: back to the state it failed in, outcome cleared.</summary>
     internal const string Reopen =
         "state = CASE WHEN pending_secret IS NULL THEN 'received' ELSE 'pendingdelivery' END, "

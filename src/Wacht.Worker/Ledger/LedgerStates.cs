@@ -45,6 +45,14 @@ internal static class LedgerStates
         }
     }
 
+    internal static void EnsureCanAbandonPendingSecret(Guid commandId, CommandState? state)
+    {
+        if (state is not CommandState.PendingDelivery)
+        {
+            throw new LedgerStateException(commandId, state, "AbandonPendingSecretAsync");
+        }
+    }
+
     internal static void EnsureNotTerminal(Guid commandId, CommandState? state, string operation)
     {
         if (state is null || IsTerminal(state.Value))

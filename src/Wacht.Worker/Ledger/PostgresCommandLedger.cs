@@ -57,6 +57,13 @@ public sealed class PostgresCommandLedger : ICommandLedger
         CREATE INDEX ix_rotations_client ON rotations (deployment_id, oauth_client_id, rotated_at);
         CREATE UNIQUE INDEX ux_rotations_command ON rotations (command_id);
         """,
+
+        // 2: when a rotation last recorded its intent to call rotate, and the lookup of a client's commands. A nullable
+        // column without a default is a catalogue change only; the index is built under the migration lock.
+        """
+        ALTER TABLE commands ADD COLUMN rotating_at timestamptz NULL;
+        CREATE INDEX ix_commands_target ON commands (kind, deployment_id, target_id);
+        """,
     ];
 
     private readonly NpgsqlDataSource _dataSource;
@@ -75,8 +82,13 @@ public sealed class PostgresCommandLedger : ICommandLedger
         _commandTimeoutSeconds = (int)Math.Clamp(Math.Ceiling(commandTimeout.TotalSeconds), 1, int.MaxValue);
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public Task InitializeAsync(CancellationToken cancellationToken) => InitializeAsync(Migrations.Count, cancellationToken);
+
+    /// <summary>Creates or migrates the schema up to <paramref name="targetVersion"/> only (tests of migrations).</summary>
+    internal async Task InitializeAsync(int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(targetVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, Migrations.Count);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockCommand = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key);"))
@@ -100,7 +112,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
 
         LedgerSchema.EnsureKnownVersion(current, Migrations.Count, database: null);
 
-        for (var version = current + 1; version <= Migrations.Count; version++)
+        for (var version = current + 1; version <= targetVersion; version++)
         {
             await using (var migrate = Command(connection, transaction, Migrations[version - 1]))
             {
@@ -161,7 +173,7 @@ public sealed class PostgresCommandLedger : ICommandLedger
         var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
         LedgerStates.EnsureCanMarkRotating(commandId, state?.State);
         await using (var update = Command(connection, transaction,
-            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, updated_at = @now WHERE command_id = @id;"))
+            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, rotating_at = @now, updated_at = @now WHERE command_id = @id;"))
         {
             update.Parameters.AddWithValue("id", commandId);
             update.Parameters.AddWithValue("now", Now());
@@ -169,6 +181,23 @@ public sealed class PostgresCommandLedger : ICommandLedger
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> FindLatestRotateIntentAsync(
+        string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            """
+            SELECT MAX(rotating_at) FROM commands
+            WHERE kind = @kind AND deployment_id = @deployment AND target_id = @oauthClient AND command_id <> @excluding;
+            """);
+        command.Parameters.AddWithValue("kind", LedgerSchema.RotateSecretKind);
+        command.Parameters.AddWithValue("deployment", deploymentId);
+        command.Parameters.AddWithValue("oauthClient", oauthClientId);
+        command.Parameters.AddWithValue("excluding", excludingCommandId);
+        return await LedgerRows.ReadNullableTimestampAsync(command, ReadTimestamp, cancellationToken);
     }
 
     public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
@@ -269,6 +298,23 @@ public sealed class PostgresCommandLedger : ICommandLedger
             AddOutcome(update, commandId, outcome);
             update.Parameters.AddWithValue("state", LedgerStates.TerminalText(outcome));
             update.Parameters.AddWithValue("succeeded", outcome.Succeeded);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task AbandonPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await LockStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanAbandonPendingSecret(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            $"UPDATE commands SET {LedgerSchema.AbandonPendingSecret}, updated_at = @now WHERE command_id = @id;"))
+        {
+            update.Parameters.AddWithValue("id", commandId);
+            update.Parameters.AddWithValue("now", Now());
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 

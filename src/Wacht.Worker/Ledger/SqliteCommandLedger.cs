@@ -57,6 +57,13 @@ public sealed class SqliteCommandLedger : ICommandLedger
         CREATE INDEX ix_rotations_client ON rotations (deployment_id, oauth_client_id, rotated_at);
         CREATE UNIQUE INDEX ux_rotations_command ON rotations (command_id);
         """,
+
+        // 2: when a rotation last recorded its intent to call rotate (same text format as the other timestamps), and
+        // the lookup of a client's commands.
+        """
+        ALTER TABLE commands ADD COLUMN rotating_at TEXT NULL;
+        CREATE INDEX ix_commands_target ON commands (kind, deployment_id, target_id);
+        """,
     ];
 
     private readonly string _connectionString;
@@ -87,8 +94,13 @@ public sealed class SqliteCommandLedger : ICommandLedger
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath { get; }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public Task InitializeAsync(CancellationToken cancellationToken) => InitializeAsync(Migrations.Count, cancellationToken);
+
+    /// <summary>Creates or migrates the schema up to <paramref name="targetVersion"/> only (tests of migrations).</summary>
+    internal async Task InitializeAsync(int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(targetVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, Migrations.Count);
         var directory = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -118,7 +130,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
 
         LedgerSchema.EnsureKnownVersion(current, Migrations.Count, DatabasePath);
 
-        for (var version = (int)current + 1; version <= Migrations.Count; version++)
+        for (var version = (int)current + 1; version <= targetVersion; version++)
         {
             await using (var migrate = Command(connection, transaction, Migrations[version - 1]))
             {
@@ -178,7 +190,7 @@ public sealed class SqliteCommandLedger : ICommandLedger
         var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
         LedgerStates.EnsureCanMarkRotating(commandId, state?.State);
         await using (var update = Command(connection, transaction,
-            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, updated_at = $now WHERE command_id = $id;"))
+            "UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, rotating_at = $now, updated_at = $now WHERE command_id = $id;"))
         {
             update.Parameters.AddWithValue("$id", Id(commandId));
             update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
@@ -186,6 +198,24 @@ public sealed class SqliteCommandLedger : ICommandLedger
         }
 
         transaction.Commit();
+    }
+
+    public async Task<DateTimeOffset?> FindLatestRotateIntentAsync(
+        string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await OpenAsync(cancellationToken);
+        // The round-trip UTC text has a fixed width, so MAX over the text is the latest time.
+        await using var command = Command(connection, null,
+            """
+            SELECT MAX(rotating_at) FROM commands
+            WHERE kind = $kind AND deployment_id = $deployment AND target_id = $oauthClient AND command_id <> $excluding;
+            """);
+        command.Parameters.AddWithValue("$kind", LedgerSchema.RotateSecretKind);
+        command.Parameters.AddWithValue("$deployment", deploymentId);
+        command.Parameters.AddWithValue("$oauthClient", oauthClientId);
+        command.Parameters.AddWithValue("$excluding", Id(excludingCommandId));
+        return await LedgerRows.ReadNullableTimestampAsync(command, ReadTimestamp, cancellationToken);
     }
 
     public async Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
@@ -286,6 +316,23 @@ public sealed class SqliteCommandLedger : ICommandLedger
             AddOutcome(update, commandId, outcome);
             update.Parameters.AddWithValue("$state", LedgerStates.TerminalText(outcome));
             update.Parameters.AddWithValue("$succeeded", outcome.Succeeded);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        transaction.Commit();
+    }
+
+    public async Task AbandonPendingSecretAsync(Guid commandId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var state = await ReadStateAsync(connection, transaction, commandId, cancellationToken);
+        LedgerStates.EnsureCanAbandonPendingSecret(commandId, state?.State);
+        await using (var update = Command(connection, transaction,
+            $"UPDATE commands SET {LedgerSchema.AbandonPendingSecret}, updated_at = $now WHERE command_id = $id;"))
+        {
+            update.Parameters.AddWithValue("$id", Id(commandId));
+            update.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
@@ -141,6 +142,69 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None));
 
         Assert.Equal(CommandState.PendingDelivery, ex.State);
+    }
+
+    [Fact]
+    public async Task MarkRotating_RecordsTheIntentTimeForOtherCommands()
+    {
+        var start = await BeginRotationAsync();
+        Time.Advance(TimeSpan.FromSeconds(5));
+
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(Start.AddSeconds(5), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MarkRotating_Again_MovesTheIntentTimeForward()
+    {
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(2));
+
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(Start.AddMinutes(2), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindLatestRotateIntent_ReturnsTheLatestOfTheClientsOtherRotations()
+    {
+        var later = await BeginRotationAsync();
+        var earlier = await BeginRotationAsync();
+        var asking = await BeginRotationAsync();
+        var otherClient = await BeginRotationAsync("client-43");
+        var otherDeployment = Rotation() with { DeploymentId = "999" };
+        await Ledger.BeginAsync(otherDeployment, CancellationToken.None);
+        var otherKind = Rotation() with { Kind = "revoke-grant" };
+        await Ledger.BeginAsync(otherKind, CancellationToken.None);
+        await BeginRotationAsync(); // Never marked: no intent.
+
+        await MarkRotatingAtAsync(earlier, TimeSpan.FromMinutes(1));
+        await MarkRotatingAtAsync(later, TimeSpan.FromMinutes(3));
+        await MarkRotatingAtAsync(asking, TimeSpan.FromMinutes(10));
+        await MarkRotatingAtAsync(otherClient, TimeSpan.FromMinutes(20));
+        await MarkRotatingAtAsync(otherDeployment, TimeSpan.FromMinutes(30));
+        await MarkRotatingAtAsync(otherKind, TimeSpan.FromMinutes(40));
+
+        var latest = await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", asking.CommandId, CancellationToken.None);
+
+        Assert.Equal(Start.AddMinutes(3), latest);
+        Assert.Equal(Start.AddMinutes(10), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", later.CommandId, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(20), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", asking.CommandId, CancellationToken.None));
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", otherClient.CommandId, CancellationToken.None));
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("999", "client-42", otherDeployment.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindLatestRotateIntent_WithoutAnyIntent_ReturnsNull()
+    {
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+
+        await BeginRotationAsync();
+
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
     }
 
     [Fact]
@@ -292,6 +356,69 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AbandonPendingSecret_ErasesTheCiphertextAndReturnsToRotating()
+    {
+        var start = await StorePendingAsync();
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        await Ledger.AbandonPendingSecretAsync(start.CommandId, CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Rotating, record!.State);
+        Assert.Equal(1, record.RotateCalls);
+        Assert.Equal(Time.GetUtcNow(), record.UpdatedAt);
+        Assert.Null(record.Outcome);
+        Assert.Null(await ReadRawPendingSecretAsync(start.CommandId));
+        Assert.Null(await Ledger.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AbandonPendingSecret_UndecryptableAfterAKeyChange_AllowsRotatingAgain()
+    {
+        var start = await StorePendingAsync();
+        var rekeyed = OpenLedger(new SecretProtector(RandomNumberGenerator.GetBytes(32)), Time);
+        await Assert.ThrowsAsync<SecretProtectionException>(() => rekeyed.ReadPendingSecretAsync(start.CommandId, CancellationToken.None));
+
+        await rekeyed.AbandonPendingSecretAsync(start.CommandId, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await rekeyed.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await rekeyed.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
+
+        var record = await rekeyed.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.PendingDelivery, record!.State);
+        Assert.Equal(2, record.RotateCalls);
+        Assert.Equal(SecretText, (await rekeyed.ReadPendingSecretAsync(start.CommandId, CancellationToken.None))!.Secret.Reveal());
+        Assert.Equal(Start.AddSeconds(30), await rekeyed.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        await DisposeIfNeededAsync(rekeyed);
+    }
+
+    [Fact]
+    public async Task AbandonPendingSecret_OutsidePendingDelivery_IsRefused()
+    {
+        var received = await BeginRotationAsync();
+        var succeeded = await StorePendingAsync();
+        await Ledger.CompleteRotationAsync(
+            succeeded.CommandId, RotationOf(succeeded, Time.GetUtcNow()), new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
+        var failed = await StorePendingAsync();
+        await Ledger.CompleteAsync(failed.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+        var unknown = Guid.NewGuid();
+
+        var onReceived = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.AbandonPendingSecretAsync(received.CommandId, CancellationToken.None));
+        var onSucceeded = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.AbandonPendingSecretAsync(succeeded.CommandId, CancellationToken.None));
+        var onFailed = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.AbandonPendingSecretAsync(failed.CommandId, CancellationToken.None));
+        var onUnknown = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.AbandonPendingSecretAsync(unknown, CancellationToken.None));
+
+        Assert.Equal(CommandState.Received, onReceived.State);
+        Assert.Equal(CommandState.Succeeded, onSucceeded.State);
+        Assert.Equal(CommandState.Failed, onFailed.State);
+        Assert.Null(onUnknown.State);
+        Assert.Equal(CommandState.Received, (await Ledger.FindAsync(received.CommandId, CancellationToken.None))!.State);
+        Assert.Equal(CommandState.Succeeded, (await Ledger.FindAsync(succeeded.CommandId, CancellationToken.None))!.State);
+        Assert.Equal(CommandState.Failed, (await Ledger.FindAsync(failed.CommandId, CancellationToken.None))!.State);
+        Assert.NotNull(await ReadRawPendingSecretAsync(failed.CommandId));
+    }
+
+    [Fact]
     public async Task Complete_Success_RecordsTheOutcome()
     {
         var start = new CommandStart(Guid.NewGuid(), "revoke-grant", "7283910238471", "billing", "client-42", "manual", "ops@example.com", null);
@@ -401,6 +528,29 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         Assert.NotNull(await Ledger.FindAsync(start.CommandId, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Initialize_OfASchemaVersionOneDatabase_MigratesWithoutLosingRows()
+    {
+        await RecreateStoreAtSchemaVersionAsync(1);
+        var received = await Ledger.BeginAsync(Rotation(), CancellationToken.None);
+        var rotated = await BeginRotationAsync("client-43");
+        var rotation = RotationOf(rotated, Start.AddMinutes(1));
+        await Ledger.CompleteRotationAsync(rotated.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
+        var rotatedRecord = await Ledger.FindAsync(rotated.CommandId, CancellationToken.None);
+        // Precondition: the store really is at version 1 (no column for the rotate intent yet).
+        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None));
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(received, await Ledger.FindAsync(received.CommandId, CancellationToken.None));
+        Assert.Equal(rotatedRecord, await Ledger.FindAsync(rotated.CommandId, CancellationToken.None));
+        Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", Guid.NewGuid(), CancellationToken.None));
+        await Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None);
+        Assert.Equal(Time.GetUtcNow(), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+    }
+
     protected static CommandStart Rotation(string oauthClientId = "client-42") =>
         new(Guid.NewGuid(), "rotate-secret", "7283910238471", "billing", oauthClientId, "schedule", "ops@example.com", "quarterly");
 
@@ -427,6 +577,27 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         var rotation = RotationOf(start, rotatedAt);
         await Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
         return rotation;
+    }
+
+    private async Task MarkRotatingAtAsync(CommandStart start, TimeSpan sinceStart)
+    {
+        Time.SetUtcNow(Start + sinceStart);
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+    }
+
+    /// <summary>Replaces the test's store with a fresh one migrated only up to <paramref name="version"/>.</summary>
+    private async Task RecreateStoreAtSchemaVersionAsync(int version)
+    {
+        await DisposeIfNeededAsync(Ledger);
+        await DeleteStoreAsync();
+        await CreateStoreAsync();
+        _ledger = OpenLedger(Protector, Time);
+        await (_ledger switch
+        {
+            SqliteCommandLedger sqlite => sqlite.InitializeAsync(version, CancellationToken.None),
+            PostgresCommandLedger postgres => postgres.InitializeAsync(version, CancellationToken.None),
+            _ => throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."),
+        });
     }
 
     private static RotationRecord RotationOf(CommandStart start, DateTimeOffset rotatedAt) =>

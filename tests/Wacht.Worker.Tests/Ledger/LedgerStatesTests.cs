@@ -1,4 +1,5 @@
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Rotation;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -22,5 +23,11 @@ public sealed class LedgerStatesTests
         var ex = Assert.Throws<InvalidOperationException>(() => LedgerStates.Parse("archived"));
 
         Assert.Contains("archived", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RotateIntents_AreLookedUpByTheKindRotationsAreRecordedWith()
+    {
+        Assert.Equal(RotateSecretConsumer.Kind, LedgerSchema.RotateSecretKind);
     }
 }

@@ -38,7 +38,7 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
     }
 
     [Fact]
-    public async Task Initialize_CreatesTheDirectoryAndUsesWalAtSchemaVersionOne()
+    public async Task Initialize_CreatesTheDirectoryAndUsesWalAtTheLatestSchemaVersion()
     {
         Assert.True(File.Exists(DatabasePath));
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
@@ -94,6 +94,21 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
         Assert.True(await reader.ReadAsync());
         Assert.Equal("pendingdelivery", reader.GetString(0));
         Assert.Equal("2026-03-04T05:06:08.0000000Z", reader.GetString(1));
+    }
+
+    [Fact]
+    public async Task MarkRotating_StoresTheIntentTimeAsRoundTripText()
+    {
+        var start = await BeginRotationAsync();
+        Time.Advance(TimeSpan.FromSeconds(3));
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rotating_at FROM commands WHERE command_id = $id;";
+        command.Parameters.AddWithValue("$id", start.CommandId.ToString("D"));
+
+        Assert.Equal("2026-03-04T05:06:10.0000000Z", await command.ExecuteScalarAsync());
     }
 
     /// <summary>The file's bytes; empty when SQLite removed it meanwhile (the WAL file goes when the last connection closes).</summary>
