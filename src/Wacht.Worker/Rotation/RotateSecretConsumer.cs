@@ -90,7 +90,17 @@ internal sealed class RotateSecretConsumer(
         PendingSecret? pending = null;
         if (record.State == CommandState.PendingDelivery)
         {
-            pending = await ledger.ReadPendingSecretAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                pending = await ledger.ReadPendingSecretAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretProtectionException exception)
+            {
+                // Unreadable (the ledger key changed, or the blob is damaged): the secret is lost either way, and the
+                // only way back to a working secret at the destination is to rotate again.
+                RotationLog.PendingSecretUnreadable(logger, exception.Message);
+                await ledger.AbandonPendingSecretAsync(command.CommandId, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         var rotateCalls = record.RotateCalls;
@@ -175,19 +185,20 @@ internal sealed class RotateSecretConsumer(
     /// </summary>
     private async Task EnsureNotSupersededAsync(RotateSecret command, PendingSecret pending, CancellationToken cancellationToken)
     {
-        // Issue times come from the instances' clocks; rotations of one client are serialised by the client lock, so
-        // a later rotation was issued after this one was stored, and clock skew between instances is far smaller than
-        // the time a failed delivery takes to be re-driven.
-        var last = await ledger.FindLastRotationAsync(command.DeploymentId, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
-        if (last is null || last.CommandId == command.CommandId || last.RotatedAt < pending.IssuedAt)
+        // Every rotate call is preceded by a recorded intent. Rotations of one client are serialised by the client
+        // lock, so another command's intent later than this secret's issue time means Wacht has issued a newer secret
+        // since (whether or not that one was delivered). Times come from the instances' clocks; their skew is far
+        // smaller than the time a failed delivery takes to be re-driven.
+        var latest = await ledger.FindLatestRotateIntentAsync(command.DeploymentId, command.OAuthClientId, command.CommandId, cancellationToken).ConfigureAwait(false);
+        if (latest is null || latest < pending.IssuedAt)
         {
             return;
         }
 
         throw new CommandFailureException(new CommandFailure(
             ErrorCodes.Superseded,
-            $"Command {last.CommandId} rotated this client again at {last.RotatedAt:O} and delivered its secret (fingerprint {last.SecretFingerprint}) to {last.Destination}; "
-                + $"this command's undelivered secret (fingerprint {pending.Secret.Fingerprint}) no longer works and was discarded.",
+            $"Another command rotated this client again at {latest:O}, after this command's secret (fingerprint {pending.Secret.Fingerprint}) was issued; "
+                + "that secret no longer works and was discarded, not delivered.",
             Retryable: false,
             Transient: false))
         {

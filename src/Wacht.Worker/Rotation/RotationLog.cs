@@ -19,4 +19,7 @@ internal static partial class RotationLog
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Storing the newly issued secret failed (attempt {Attempt} of {Attempts}: {Error}); retrying while it is still in memory")]
     public static partial void StoreRetrying(ILogger logger, int attempt, int attempts, string error);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "The pending secret recorded for this command cannot be decrypted ({Reason}); discarding it and rotating again")]
+    public static partial void PendingSecretUnreadable(ILogger logger, string reason);
 }

@@ -327,6 +327,49 @@ public sealed class RotateSecretConsumerTests
     }
 
     [Fact]
+    public async Task Rotate_TwoUndeliveredRotations_OnlyTheLaterOneIsDeliveredOnRedrive()
+    {
+        var destination = new FlakyDestination { Failing = true };
+        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var older = Command(client.Id);
+        var newer = Command(client.Id);
+        Assert.Equal(ErrorCodes.SecretDeliveryFailed, Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(older, older.CommandId)).ErrorCode);
+        Assert.Equal(ErrorCodes.SecretDeliveryFailed, Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(newer, newer.CommandId)).ErrorCode);
+        destination.Failing = false;
+
+        var olderRedriven = Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(older, older.CommandId));
+        var newerRedriven = Assert.IsType<SecretRotated>(await h.ExecuteAsync(newer, newer.CommandId));
+
+        Assert.Equal(ErrorCodes.Superseded, olderRedriven.ErrorCode);
+        Assert.Equal(2, h.World.RotateCalls);
+        Assert.Equal(newerRedriven.SecretFingerprint, destination.Delivered[client.ClientId].Fingerprint);
+        Assert.True(h.World.WachtAccepts(client.ClientId, destination.Delivered[client.ClientId].Reveal()));
+    }
+
+    [Fact]
+    public async Task Rotate_PendingSecretThatCannotBeDecryptedAnyMore_IsRotatedAgain_AndDelivered()
+    {
+        var destination = new FlakyDestination { Failing = true };
+        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var command = Command(client.Id);
+        Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        // The operator changed the ledger key: the pending secret is unreadable now.
+        var settings = h.World.WorkerSettings();
+        settings["Worker:Ledger:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var rekeyed = await HarnessWorld.StartAsync(h.World, settings, services: s => s.AddSingleton<ISecretDestination>(destination));
+        destination.Failing = false;
+
+        var rotated = Assert.IsType<SecretRotated>(await rekeyed.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(2, h.World.RotateCalls);
+        Assert.Equal(2, rotated.RotateCalls);
+        Assert.True(h.World.WachtAccepts(client.ClientId, destination.Delivered[client.ClientId].Reveal()));
+    }
+
+    [Fact]
     public async Task Rotate_PersistsTheSecretBeforeDelivering()
     {
         var destination = new FlakyDestination();

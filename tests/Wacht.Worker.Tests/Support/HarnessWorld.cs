@@ -17,8 +17,11 @@ public sealed class HarnessWorld : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private HarnessWorld(WachtWorld world, ServiceProvider provider, ITestHarness harness, CapturedLogs logs)
+    private readonly bool _ownsWorld;
+
+    private HarnessWorld(WachtWorld world, ServiceProvider provider, ITestHarness harness, CapturedLogs logs, bool ownsWorld)
     {
+        _ownsWorld = ownsWorld;
         World = world;
         _provider = provider;
         Harness = harness;
@@ -40,7 +43,15 @@ public sealed class HarnessWorld : IAsyncDisposable
         var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
         configure?.Invoke(settings);
+        return await StartAsync(world, settings, services, ownsWorld: true);
+    }
 
+    /// <summary>A second worker on an existing world (same emulator, ledger file and secrets), e.g. after a restart.</summary>
+    public static Task<HarnessWorld> StartAsync(WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        StartAsync(world, settings, services, ownsWorld: false);
+
+    private static async Task<HarnessWorld> StartAsync(WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsWorld)
+    {
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         var logs = new CapturedLogs();
@@ -56,7 +67,7 @@ public sealed class HarnessWorld : IAsyncDisposable
         harness.TestTimeout = TimeSpan.FromSeconds(30);
         harness.TestInactivityTimeout = TimeSpan.FromSeconds(1);
         await harness.Start();
-        return new HarnessWorld(world, provider, harness, logs);
+        return new HarnessWorld(world, provider, harness, logs, ownsWorld);
     }
 
     /// <summary>Publishes a command and waits for the terminal event of that command id (success or failure).</summary>
@@ -103,7 +114,10 @@ public sealed class HarnessWorld : IAsyncDisposable
     {
         await Harness.Stop();
         await _provider.DisposeAsync();
-        await World.DisposeAsync();
+        if (_ownsWorld)
+        {
+            await World.DisposeAsync();
+        }
     }
 
     private static Guid? TerminalCommandId(object message) => message switch
