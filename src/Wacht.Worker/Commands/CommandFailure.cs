@@ -27,7 +27,7 @@ internal sealed record CommandFailure(string Code, string Message, bool Retryabl
             new(ErrorCodes.Rejected, e.Message, false, false),
         WachtException e => new(ErrorCodes.Rejected, e.Message, false, false),
         // The ledger's database failed (busy, failover, network): the command's state is intact, so try again.
-        System.Data.Common.DbException or TimeoutException =>
+        System.Data.Common.DbException or TimeoutException or Ledger.ClientLockLostException =>
             new(ErrorCodes.InternalError, $"The worker's ledger or lock failed ({exception.GetType().Name}); retrying may help.", true, true),
         _ => new(ErrorCodes.InternalError, $"Unexpected {exception.GetType().Name} in the worker; see its logs.", true, false),
     };

@@ -26,7 +26,7 @@ internal sealed class CommandRunner(
     public async Task RunAsync(
         ConsumeContext context,
         CommandSpec spec,
-        Func<CommandRecord, IWachtClient, CancellationToken, Task<CommandResult>> execute,
+        Func<CommandExecution, CancellationToken, Task<CommandResult>> execute,
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
     {
         var cancellationToken = context.CancellationToken;
@@ -71,7 +71,7 @@ internal sealed class CommandRunner(
     private async Task ExecuteLockedAsync(
         ConsumeContext context,
         CommandSpec spec,
-        Func<CommandRecord, IWachtClient, CancellationToken, Task<CommandResult>> execute,
+        Func<CommandExecution, CancellationToken, Task<CommandResult>> execute,
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
         CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ internal sealed class CommandRunner(
         CommandResult result;
         try
         {
-            result = await execute(record, clients.GetClient(spec.DeploymentId), cancellationToken).ConfigureAwait(false);
+            result = await execute(new CommandExecution(record, clients.GetClient(spec.DeploymentId), held), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -236,7 +236,7 @@ internal sealed class CommandRunner(
     /// destination on another instance) must not hold this message forever. A timeout is retried like any
     /// infrastructure failure.
     /// </summary>
-    private async Task<IAsyncDisposable> AcquireLockAsync(CommandSpec spec, CancellationToken cancellationToken)
+    private async Task<IClientLockHandle> AcquireLockAsync(CommandSpec spec, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.LockTimeout);

@@ -36,7 +36,7 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
         return runner.RunAsync(
             context,
             spec,
-            (record, client, cancellationToken) => ExecuteAsync(command, client, cancellationToken),
+            (execution, cancellationToken) => ExecuteAsync(command, execution.Wacht, cancellationToken),
             (failure, _, fieldErrors) => new GrantRevocationFailed
             {
                 CommandId = command.CommandId,

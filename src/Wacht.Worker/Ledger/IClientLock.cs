@@ -8,5 +8,5 @@ namespace Wacht.Worker.Ledger;
 public interface IClientLock
 {
     /// <summary>Waits for the lock on <paramref name="key"/>; dispose the result to release it.</summary>
-    ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken);
+    ValueTask<IClientLockHandle> AcquireAsync(string key, CancellationToken cancellationToken);
 }

@@ -21,7 +21,7 @@ public sealed class InProcessClientLock : IClientLock
         }
     }
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<IClientLockHandle> AcquireAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         Entry entry;
@@ -68,7 +68,7 @@ public sealed class InProcessClientLock : IClientLock
         public int References { get; set; }
     }
 
-    private sealed class Releaser : IAsyncDisposable
+    private sealed class Releaser : IClientLockHandle
     {
         private readonly InProcessClientLock _owner;
         private readonly string _key;
@@ -81,6 +81,12 @@ public sealed class InProcessClientLock : IClientLock
             _key = key;
             _entry = entry;
         }
+
+        /// <summary>An in-process lock cannot be lost while it is held.</summary>
+        public ValueTask EnsureHeldAsync(CancellationToken cancellationToken) =>
+            Volatile.Read(ref _released) == 0
+                ? ValueTask.CompletedTask
+                : throw new ClientLockLostException($"The lock on {_key} was already released.");
 
         public ValueTask DisposeAsync()
         {

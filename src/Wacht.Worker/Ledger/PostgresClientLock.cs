@@ -34,7 +34,7 @@ public sealed class PostgresClientLock : IClientLock
     /// <summary>How long to wait between two attempts while another instance holds the key. Default 100 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    public async ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<IClientLockHandle> AcquireAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var local = await _local.AcquireAsync(key, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class PostgresClientLock : IClientLock
                     attempt.Parameters.AddWithValue("key", lockKey);
                     if ((bool)(await attempt.ExecuteScalarAsync(CancellationToken.None))!)
                     {
-                        return new Handle(connection, lockKey, local, _logger);
+                        return new Handle(connection, key, lockKey, local, _logger);
                     }
                 }
 
@@ -69,20 +69,54 @@ public sealed class PostgresClientLock : IClientLock
         }
     }
 
-    private sealed class Handle : IAsyncDisposable
+    private sealed class Handle : IClientLockHandle
     {
         private readonly NpgsqlConnection _connection;
+        private readonly string _key;
         private readonly long _lockKey;
         private readonly IAsyncDisposable _local;
         private readonly ILogger _logger;
         private int _released;
 
-        public Handle(NpgsqlConnection connection, long lockKey, IAsyncDisposable local, ILogger logger)
+        public Handle(NpgsqlConnection connection, string key, long lockKey, IAsyncDisposable local, ILogger logger)
         {
             _connection = connection;
+            _key = key;
             _lockKey = lockKey;
             _local = local;
             _logger = logger;
+        }
+
+        /// <summary>
+        /// Asks the server, on the session that took the lock, whether that session still holds it. A session that
+        /// ended took its advisory locks with it, and the query fails; either way the lock is lost.
+        /// </summary>
+        public async ValueTask EnsureHeldAsync(CancellationToken cancellationToken)
+        {
+            bool held;
+            try
+            {
+                await using var check = new NpgsqlCommand(
+                    """
+                    SELECT EXISTS (
+                        SELECT 1 FROM pg_locks
+                        WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+                          AND classid = ((@key >> 32) & 4294967295)::oid AND objid = (@key & 4294967295)::oid);
+                    """,
+                    _connection);
+                check.Parameters.AddWithValue("key", _lockKey);
+                check.CommandTimeout = 15;
+                held = Volatile.Read(ref _released) == 0 && (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            {
+                throw new ClientLockLostException($"The lock on {_key} was lost: its database session is gone ({ex.GetType().Name}).", ex);
+            }
+
+            if (!held)
+            {
+                throw new ClientLockLostException($"The lock on {_key} is no longer held by this worker's database session.");
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -52,7 +52,7 @@ internal sealed class RotateSecretConsumer(
         return runner.RunAsync(
             context,
             spec,
-            (record, client, cancellationToken) => ExecuteAsync(command, record, client, progress, cancellationToken),
+            (execution, cancellationToken) => ExecuteAsync(command, execution, progress, cancellationToken),
             (failure, _, fieldErrors) => new SecretRotationFailed
             {
                 CommandId = command.CommandId,
@@ -71,8 +71,9 @@ internal sealed class RotateSecretConsumer(
             });
     }
 
-    private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandRecord record, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
+    private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandExecution execution, RotationProgress progress, CancellationToken cancellationToken)
     {
+        var record = execution.Record;
         progress.RotateCalled = record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery;
         if (!options.Value.Enabled || !protector.IsAvailable)
         {
@@ -111,7 +112,7 @@ internal sealed class RotateSecretConsumer(
                 RotationLog.RotatingAgain(logger, record.RotateCalls);
             }
 
-            pending = await RotateAsync(command, client, progress, cancellationToken).ConfigureAwait(false);
+            pending = await RotateAsync(command, execution, progress, cancellationToken).ConfigureAwait(false);
             rotateCalls++;
         }
         else
@@ -120,6 +121,8 @@ internal sealed class RotateSecretConsumer(
             RotationLog.ResumingDelivery(logger, pending.Secret.Fingerprint);
         }
 
+        // Another instance must not be rotating this client while this one writes to the destination.
+        await execution.Lock.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
         string key;
         try
         {
@@ -206,8 +209,9 @@ internal sealed class RotateSecretConsumer(
         };
     }
 
-    private async Task<PendingSecret> RotateAsync(RotateSecret command, IWachtClient client, RotationProgress progress, CancellationToken cancellationToken)
+    private async Task<PendingSecret> RotateAsync(RotateSecret command, CommandExecution execution, RotationProgress progress, CancellationToken cancellationToken)
     {
+        var client = execution.Wacht;
         // Look the client up first: refusing an unsupported or inactive client here costs a read and spares a
         // pointless non-idempotent call; it also yields the public client_id the destination files the secret under.
         var clients = await client.ListOAuthClientsAsync(command.AppSlug, cancellationToken).ConfigureAwait(false);
@@ -240,6 +244,7 @@ internal sealed class RotateSecretConsumer(
 
         // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
         // again instead of assuming nothing happened.
+        await execution.Lock.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
         await ledger.MarkRotatingAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
         progress.RotateCalled = true;
         RotatedClientSecret rotated;

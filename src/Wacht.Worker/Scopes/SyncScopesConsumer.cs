@@ -35,7 +35,7 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
         return runner.RunAsync(
             context,
             spec,
-            (_, client, cancellationToken) => ExecuteAsync(command, client, cancellationToken),
+            (execution, cancellationToken) => ExecuteAsync(command, execution.Wacht, cancellationToken),
             (failure, exception, fieldErrors) => Failed(
                 command,
                 failure,

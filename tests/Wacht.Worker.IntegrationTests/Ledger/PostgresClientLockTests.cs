@@ -35,6 +35,32 @@ public sealed class PostgresClientLockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnsureHeld_WhileTheSessionLives_Succeeds()
+    {
+        await using var held = await A.AcquireAsync("7283910238471/client-42", CancellationToken.None);
+
+        await held.EnsureHeldAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task EnsureHeld_AfterTheSessionHoldingTheLockEnded_ThrowsLockLost_AndAnotherInstanceCanTakeIt()
+    {
+        var held = await A.AcquireAsync("7283910238471/client-42", CancellationToken.None);
+
+        // The database ends A's session (as an idle timeout or a failover would): the server drops its advisory locks.
+        await using (var admin = _database!.CreateDataSource())
+        await using (var terminate = admin.CreateCommand(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid();"))
+        {
+            await terminate.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<ClientLockLostException>(() => held.EnsureHeldAsync(CancellationToken.None).AsTask());
+        await using var takenByB = await B.AcquireAsync("7283910238471/client-42", CancellationToken.None).AsTask().WaitAsync(Patience);
+        await held.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Acquire_KeyHeldByAnotherInstance_WaitsUntilItIsReleased()
     {
         var heldByA = await A.AcquireAsync("7283910238471/client-42", CancellationToken.None);

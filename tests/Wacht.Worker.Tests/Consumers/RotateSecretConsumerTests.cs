@@ -442,6 +442,70 @@ public sealed class RotateSecretConsumerTests
         Assert.Contains($"OAuthClientId={client.Id}", entry, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rotate_LockLostBeforeDelivery_DoesNotDeliver_AndTheNextAttemptDeliversTheStoredSecretWithoutRotatingAgain()
+    {
+        var destination = new FlakyDestination();
+        var locks = new LosingLock { LoseOnCheck = 2 };
+        await using var h = await HarnessWorld.StartAsync(services: s =>
+        {
+            s.AddSingleton<ISecretDestination>(destination);
+            s.AddSingleton<IClientLock>(locks);
+        });
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        var command = Command(client.Id);
+        var deliveriesWhileLost = 0;
+        destination.OnDeliver = _ =>
+        {
+            deliveriesWhileLost += locks.Lost ? 1 : 0;
+            return Task.CompletedTask;
+        };
+
+        var rotated = Assert.IsType<SecretRotated>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.True(locks.WasLost);
+        Assert.Equal(0, deliveriesWhileLost);
+        Assert.Equal(1, h.World.RotateCalls);
+        Assert.Equal(1, rotated.RotateCalls);
+        Assert.True(h.World.WachtAccepts(client.ClientId, destination.Delivered[client.ClientId].Reveal()));
+    }
+
+    /// <summary>A client lock whose <see cref="LoseOnCheck"/>th check reports the lock lost (once).</summary>
+    private sealed class LosingLock : IClientLock
+    {
+        private readonly InProcessClientLock _inner = new();
+        private int _checks;
+
+        public int LoseOnCheck { get; init; }
+
+        /// <summary>True from the lost check until the next check that passes.</summary>
+        public bool Lost { get; private set; }
+
+        public bool WasLost { get; private set; }
+
+        public async ValueTask<IClientLockHandle> AcquireAsync(string key, CancellationToken cancellationToken) =>
+            new Handle(this, await _inner.AcquireAsync(key, cancellationToken));
+
+        private ValueTask Check(IClientLockHandle inner, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _checks) == LoseOnCheck)
+            {
+                Lost = WasLost = true;
+                throw new ClientLockLostException("The lock's database session ended (test).");
+            }
+
+            Lost = false;
+            return inner.EnsureHeldAsync(cancellationToken);
+        }
+
+        private sealed class Handle(LosingLock owner, IClientLockHandle inner) : IClientLockHandle
+        {
+            public ValueTask EnsureHeldAsync(CancellationToken cancellationToken) => owner.Check(inner, cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
     /// <summary>A destination that can be told to fail, and records what it was given.</summary>
     private sealed class FlakyDestination : ISecretDestination
     {
