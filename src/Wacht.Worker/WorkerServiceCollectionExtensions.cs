@@ -42,6 +42,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddWachtSecretDestinations();
         services.AddWachtMessagingOptions();
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
+        services.AddMetrics();
+        services.TryAddSingleton<CommandMetrics>();
         services.TryAddSingleton<CommandRunner>();
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal sealed class CommandRunner(
     IClientLock locks,
     IWachtClientFactory clients,
     IOptions<MessagingOptions> options,
+    CommandMetrics metrics,
     ILogger<CommandRunner> logger)
 {
     public async Task RunAsync(
@@ -30,6 +32,7 @@ internal sealed class CommandRunner(
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
     {
         var cancellationToken = context.CancellationToken;
+        var startedAt = Stopwatch.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["CommandId"] = spec.CommandId,
@@ -44,7 +47,7 @@ internal sealed class CommandRunner(
             if (spec.FieldErrors.Count > 0)
             {
                 var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
-                await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, cancellationToken).ConfigureAwait(false);
+                await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -55,16 +58,16 @@ internal sealed class CommandRunner(
                     $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
                     Retryable: false,
                     Transient: false);
-                await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, cancellationToken).ConfigureAwait(false);
+                await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            await ExecuteLockedAsync(context, spec, execute, failureEvent, cancellationToken).ConfigureAwait(false);
+            await ExecuteLockedAsync(context, spec, execute, failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not (TransientCommandException or RetryBudgetExhaustedException)
             && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            await HandleInfrastructureFailureAsync(context, spec, exception, failureEvent).ConfigureAwait(false);
+            await HandleInfrastructureFailureAsync(context, spec, exception, failureEvent, startedAt).ConfigureAwait(false);
         }
     }
 
@@ -73,6 +76,7 @@ internal sealed class CommandRunner(
         CommandSpec spec,
         Func<CommandExecution, CancellationToken, Task<CommandResult>> execute,
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
+        long startedAt,
         CancellationToken cancellationToken)
     {
         await using var held = await AcquireLockAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -88,6 +92,7 @@ internal sealed class CommandRunner(
                 Retryable: false,
                 Transient: false);
             CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+            metrics.Failed(spec.Kind, failure.Code, startedAt);
             await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, null, [new FieldError("CommandId", "was already used for a different command")])).ConfigureAwait(false);
             return;
         }
@@ -97,6 +102,7 @@ internal sealed class CommandRunner(
             if (outcome.Succeeded || !outcome.Retryable)
             {
                 CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
+                metrics.Replayed(spec.Kind, startedAt);
                 await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
                 return;
             }
@@ -118,7 +124,7 @@ internal sealed class CommandRunner(
         }
         catch (Exception exception) when (exception is not TransientCommandException)
         {
-            await HandleFailureAsync(context, spec, exception, failureEvent).ConfigureAwait(false);
+            await HandleFailureAsync(context, spec, exception, failureEvent, startedAt).ConfigureAwait(false);
             return;
         }
 
@@ -129,6 +135,7 @@ internal sealed class CommandRunner(
         }
 
         CommandLog.Succeeded(logger, spec.Kind, result.Event.GetType().Name);
+        metrics.Succeeded(spec.Kind, startedAt);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, result.Event).ConfigureAwait(false);
     }
 
@@ -141,7 +148,8 @@ internal sealed class CommandRunner(
         ConsumeContext context,
         CommandSpec spec,
         Exception exception,
-        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
+        long startedAt)
     {
         var attempts = options.Value.Retry.Limit + 1;
         var attempt = context.GetRetryAttempt() + 1;
@@ -153,10 +161,12 @@ internal sealed class CommandRunner(
         if (attempt < attempts)
         {
             CommandLog.Retrying(logger, spec.Kind, attempt, attempts, failure.Message);
+            metrics.Retrying(spec.Kind);
             throw new TransientCommandException(failure.Message, exception);
         }
 
         CommandLog.Unexpected(logger, spec.Kind, exception);
+        metrics.Failed(spec.Kind, failure.Code, startedAt);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, exception, [])).ConfigureAwait(false);
         CommandLog.BudgetSpent(logger, spec.Kind, attempt, failure.Code);
         throw new RetryBudgetExhaustedException($"{spec.Kind} command {spec.CommandId} failed with {failure.Code} after {attempt} attempt(s).", exception);
@@ -166,7 +176,8 @@ internal sealed class CommandRunner(
         ConsumeContext context,
         CommandSpec spec,
         Exception exception,
-        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent)
+        Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
+        long startedAt)
     {
         var failure = exception is CommandFailureException specific ? specific.Failure : CommandFailure.From(exception);
         var attempts = options.Value.Retry.Limit + 1;
@@ -175,6 +186,7 @@ internal sealed class CommandRunner(
         if (failure.Transient && attempt < attempts)
         {
             CommandLog.Retrying(logger, spec.Kind, attempt, attempts, failure.Message);
+            metrics.Retrying(spec.Kind);
             throw new TransientCommandException(failure.Message, exception);
         }
 
@@ -191,6 +203,7 @@ internal sealed class CommandRunner(
             await ledger.DiscardPendingSecretAsync(spec.CommandId, CancellationToken.None).ConfigureAwait(false);
         }
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+        metrics.Failed(spec.Kind, failure.Code, startedAt);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
 
         if (failure.Transient || failure.Code == ErrorCodes.InternalError)
@@ -207,6 +220,7 @@ internal sealed class CommandRunner(
         CommandFailure failure,
         IReadOnlyList<FieldError> fieldErrors,
         Func<CommandFailure, Exception?, IReadOnlyList<FieldError>, object> failureEvent,
+        long startedAt,
         CancellationToken cancellationToken)
     {
         // Not recorded: validation is deterministic, so a duplicate gets the same answer anyway, and the fields the
@@ -216,12 +230,14 @@ internal sealed class CommandRunner(
             && await ledger.FindAsync(spec.CommandId, cancellationToken).ConfigureAwait(false) is { IsTerminal: true, Outcome: { } outcome })
         {
             CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
+            metrics.Replayed(spec.Kind, startedAt);
             await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
             return;
         }
 
         var @event = failureEvent(failure, null, fieldErrors);
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
+        metrics.Failed(spec.Kind, failure.Code, startedAt);
         await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
     }
 
