@@ -1,0 +1,32 @@
+namespace Wacht.Worker.Ledger;
+
+/// <summary>
+/// What the scheduled jobs (rotation sweep, grant audit) remember between runs: one record per run, the day each
+/// client was last warned that its rotation is due, and which audit findings were already published. Implemented by
+/// the same SQLite and PostgreSQL ledgers as <see cref="ICommandLedger"/> (same database, schema migration 3).
+/// Every method returns only after its write is durable.
+/// </summary>
+public interface IJobLedger
+{
+    /// <summary>Records a finished run of a job (idempotent by <see cref="JobRunRecord.RunId"/>: a second call replaces nothing).</summary>
+    Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>The latest runs of <paramref name="job"/> (a <see cref="JobNames"/> value), newest (by start) first.</summary>
+    Task<IReadOnlyList<JobRunRecord>> ListJobRunsAsync(string job, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the client was warned on <paramref name="day"/> (UTC). Returns true when this is the first warning of
+    /// that client on that day (the caller then publishes), false when it was already warned that day.
+    /// </summary>
+    Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>The published findings recorded for one client's grants (every grant and kind), for de-duplication.</summary>
+    Task<IReadOnlyList<PublishedFinding>> ListPublishedFindingsAsync(
+        string deploymentId, string oauthClientId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, in one transaction, that these findings were published (insert, or update the detail hash and
+    /// <see cref="PublishedFinding.LastPublishedAt"/> of an existing grant+kind).
+    /// </summary>
+    Task RecordPublishedFindingsAsync(IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken);
+}

@@ -1,0 +1,6 @@
+using Wacht.Worker.Contracts;
+
+namespace Wacht.Worker.Rotation;
+
+/// <summary>The outcome of one sweep: the published summary, and (when collected) one decision per due or nearly due client.</summary>
+public sealed record SweepReport(RotationSweepCompleted Summary, IReadOnlyList<SweepDecision> Decisions);
