@@ -104,5 +104,49 @@ internal static class LedgerRows
         return rotations;
     }
 
+    /// <summary>The job runs the query selects (<see cref="LedgerSchema.JobRunColumns"/>), in its order.</summary>
+    internal static async Task<List<JobRunRecord>> ReadJobRunsAsync(
+        DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var runs = new List<JobRunRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(new JobRunRecord(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : readTimestamp(reader, 4),
+                readTimestamp(reader, 5),
+                readTimestamp(reader, 6),
+                reader.GetString(7),
+                reader.GetBoolean(8),
+                reader.GetString(9)));
+        }
+
+        return runs;
+    }
+
+    /// <summary>The published findings the query selects (<see cref="LedgerSchema.PublishedFindingColumns"/>), in its order.</summary>
+    internal static async Task<List<PublishedFinding>> ReadPublishedFindingsAsync(
+        DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var findings = new List<PublishedFinding>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            findings.Add(new PublishedFinding(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                readTimestamp(reader, 5)));
+        }
+
+        return findings;
+    }
+
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

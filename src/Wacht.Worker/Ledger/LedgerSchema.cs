@@ -52,6 +52,48 @@ internal static class LedgerSchema
     /// <summary>The order of a client's rotation history: newest first.</summary>
     internal const string NewestRotationFirst = "ORDER BY rotated_at DESC, id DESC";
 
+    /// <summary>
+    /// The <c>job_runs</c> columns <see cref="LedgerRows.ReadJobRunsAsync"/> maps, in its order; also the insert's column
+    /// list.
+    /// </summary>
+    internal const string JobRunColumns =
+        "run_id, job, \"trigger\", dry_run, scheduled_fire_at, started_at, finished_at, instance, succeeded, summary_json";
+
+    /// <summary>A job run is recorded once: a second record of the same run id changes nothing.</summary>
+    internal const string JobRunConflict = "ON CONFLICT (run_id) DO NOTHING";
+
+    /// <summary>The order of a job's runs: newest start first (ties: latest finish, then run id, for a stable order).</summary>
+    internal const string NewestJobRunFirst = "ORDER BY started_at DESC, finished_at DESC, run_id DESC";
+
+    /// <summary>The columns a due warning is recorded with.</summary>
+    internal const string DueWarningColumns = "deployment_id, oauth_client_id, warned_on, warned_at";
+
+    /// <summary>
+    /// The table keeps only each client's latest warning day. A warning for a later day replaces it (one row affected);
+    /// a warning for the same (or an earlier) day changes nothing (no row affected), so the affected-row count says
+    /// whether this is the client's first warning of the day. On PostgreSQL a concurrent insert or update of the same
+    /// client waits for the other transaction, and the WHERE is then checked against the committed row: exactly one
+    /// instance sees a row affected.
+    /// </summary>
+    internal const string DueWarningConflict =
+        "ON CONFLICT (deployment_id, oauth_client_id) DO UPDATE SET warned_on = excluded.warned_on, warned_at = excluded.warned_at "
+        + "WHERE rotation_due_warnings.warned_on < excluded.warned_on";
+
+    /// <summary>The <c>audit_findings</c> columns <see cref="LedgerRows.ReadPublishedFindingsAsync"/> maps, in its order.</summary>
+    internal const string PublishedFindingColumns = "deployment_id, oauth_client_id, grant_id, kind, detail_hash, last_published_at";
+
+    /// <summary>The columns a published finding is inserted with (the first and last publication time are the same then).</summary>
+    internal const string InsertPublishedFindingColumns =
+        "deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at";
+
+    /// <summary>A finding published again keeps its first publication time and takes the new hash, client and time.</summary>
+    internal const string PublishedFindingConflict =
+        "ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id, "
+        + "detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at";
+
+    /// <summary>The order of a client's published findings (stable, for de-duplication and tests).</summary>
+    internal const string PublishedFindingOrder = "ORDER BY grant_id, kind";
+
     /// <summary>Throws when the database was migrated by a newer worker than this one.</summary>
     /// <param name="database">How the message names the database (e.g. its file), or null.</param>
     internal static void EnsureKnownVersion(long current, int known, string? database)

@@ -7,14 +7,15 @@ using Npgsql;
 
 namespace Wacht.Worker.Ledger;
 
-/// <summary>Registers the command ledger.</summary>
+/// <summary>Registers the command and job ledger.</summary>
 public static class LedgerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LedgerOptions"/> (section <c>Worker:Ledger</c>, validated at start), <see cref="SecretProtector"/>,
-    /// the <see cref="ICommandLedger"/> and <see cref="IClientLock"/> of the configured provider (SQLite: in-process lock;
-    /// PostgreSQL: advisory lock), <see cref="TimeProvider.System"/> unless one is registered, and the hosted service that
-    /// creates the schema at start-up. Call it before <c>AddMassTransit</c> so the ledger is ready before the bus starts.
+    /// the <see cref="ICommandLedger"/> (also registered as <see cref="IJobLedger"/>, the same instance) and
+    /// <see cref="IClientLock"/> of the configured provider (SQLite: in-process lock; PostgreSQL: advisory lock),
+    /// <see cref="TimeProvider.System"/> unless one is registered, and the hosted service that creates the schema at
+    /// start-up. Call it before <c>AddMassTransit</c> so the ledger is ready before the bus starts.
     /// Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddWachtLedger(this IServiceCollection services)
@@ -42,6 +43,8 @@ public static class LedgerServiceCollectionExtensions
                 ? new PostgresCommandLedger(sp.GetRequiredService<LedgerDataSource>().DataSource, protector, time, options.CommandTimeout)
                 : new SqliteCommandLedger(options.SqlitePath, protector, time, options.CommandTimeout);
         });
+        // The same instance: both interfaces are one ledger on one database (migrated once at start-up).
+        services.TryAddSingleton<IJobLedger>(static sp => (IJobLedger)sp.GetRequiredService<ICommandLedger>());
         services.TryAddSingleton<IClientLock>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;

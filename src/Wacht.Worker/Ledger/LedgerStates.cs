@@ -113,4 +113,28 @@ internal static class LedgerStates
         ArgumentException.ThrowIfNullOrWhiteSpace(start.AppSlug, nameof(start));
         ArgumentException.ThrowIfNullOrWhiteSpace(start.Trigger, nameof(start));
     }
+
+    internal static void EnsureValid(JobRunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(run.Job, nameof(run));
+        ArgumentException.ThrowIfNullOrWhiteSpace(run.Trigger, nameof(run));
+        ArgumentException.ThrowIfNullOrWhiteSpace(run.Instance, nameof(run));
+        ArgumentNullException.ThrowIfNull(run.SummaryJson, nameof(run));
+    }
+
+    /// <summary>Throws unless every finding names its deployment, client, grant, kind and detail hash.</summary>
+    internal static void EnsureValid(IReadOnlyList<PublishedFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        foreach (var finding in findings)
+        {
+            ArgumentNullException.ThrowIfNull(finding, nameof(findings));
+            ArgumentException.ThrowIfNullOrWhiteSpace(finding.DeploymentId, nameof(findings));
+            ArgumentException.ThrowIfNullOrWhiteSpace(finding.OAuthClientId, nameof(findings));
+            ArgumentException.ThrowIfNullOrWhiteSpace(finding.GrantId, nameof(findings));
+            ArgumentException.ThrowIfNullOrWhiteSpace(finding.Kind, nameof(findings));
+            ArgumentNullException.ThrowIfNull(finding.DetailHash, nameof(findings));
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Wacht.Worker.Ledger;
 /// state changes lock the command's row (<c>SELECT … FOR UPDATE</c>). The schema is created under a transaction-level
 /// advisory lock so instances starting together do not race.
 /// </summary>
-public sealed class PostgresCommandLedger : ICommandLedger
+public sealed class PostgresCommandLedger : ICommandLedger, IJobLedger
 {
     /// <summary>
     /// The schema, one entry per version. Append migration 2 (etc.) at the end; never edit an applied migration.
@@ -63,6 +63,42 @@ public sealed class PostgresCommandLedger : ICommandLedger
         """
         ALTER TABLE commands ADD COLUMN rotating_at timestamptz NULL;
         CREATE INDEX ix_commands_target ON commands (kind, deployment_id, target_id);
+        """,
+
+        // 3: what the scheduled jobs remember: their runs, each client's latest rotation-due warning day, and the audit
+        // findings already published. New tables only: nothing existing is rewritten or locked for long.
+        """
+        CREATE TABLE job_runs (
+            run_id uuid NOT NULL PRIMARY KEY,
+            job text NOT NULL,
+            "trigger" text NOT NULL,
+            dry_run boolean NOT NULL,
+            scheduled_fire_at timestamptz NULL,
+            started_at timestamptz NOT NULL,
+            finished_at timestamptz NOT NULL,
+            instance text NOT NULL,
+            succeeded boolean NOT NULL,
+            summary_json text NOT NULL
+        );
+        CREATE INDEX ix_job_runs_job ON job_runs (job, started_at);
+        CREATE TABLE rotation_due_warnings (
+            deployment_id text NOT NULL,
+            oauth_client_id text NOT NULL,
+            warned_on date NOT NULL,
+            warned_at timestamptz NOT NULL,
+            PRIMARY KEY (deployment_id, oauth_client_id)
+        );
+        CREATE TABLE audit_findings (
+            deployment_id text NOT NULL,
+            grant_id text NOT NULL,
+            kind text NOT NULL,
+            oauth_client_id text NOT NULL,
+            detail_hash text NOT NULL,
+            first_published_at timestamptz NOT NULL,
+            last_published_at timestamptz NOT NULL,
+            PRIMARY KEY (deployment_id, grant_id, kind)
+        );
+        CREATE INDEX ix_audit_findings_client ON audit_findings (deployment_id, oauth_client_id);
         """,
     ];
 
@@ -380,6 +416,121 @@ public sealed class PostgresCommandLedger : ICommandLedger
         command.Parameters.AddWithValue("oauthClient", oauthClientId);
         command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
         return await LedgerRows.ReadRotationsAsync(command, ReadTimestamp, cancellationToken);
+    }
+
+    public async Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(run);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var insert = Command(connection, null,
+            $"""
+            INSERT INTO job_runs ({LedgerSchema.JobRunColumns})
+            VALUES (@id, @job, @trigger, @dryRun, @scheduledFireAt, @startedAt, @finishedAt, @instance, @succeeded, @summary)
+            {LedgerSchema.JobRunConflict};
+            """);
+        insert.Parameters.AddWithValue("id", run.RunId);
+        insert.Parameters.AddWithValue("job", run.Job);
+        insert.Parameters.AddWithValue("trigger", run.Trigger);
+        insert.Parameters.AddWithValue("dryRun", run.DryRun);
+        insert.Parameters.Add(new NpgsqlParameter("scheduledFireAt", NpgsqlDbType.TimestampTz)
+        {
+            Value = run.ScheduledFireAt is { } fireAt ? fireAt.ToUniversalTime() : DBNull.Value,
+        });
+        insert.Parameters.AddWithValue("startedAt", run.StartedAt.ToUniversalTime());
+        insert.Parameters.AddWithValue("finishedAt", run.FinishedAt.ToUniversalTime());
+        insert.Parameters.AddWithValue("instance", run.Instance);
+        insert.Parameters.AddWithValue("succeeded", run.Succeeded);
+        insert.Parameters.AddWithValue("summary", run.SummaryJson);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobRunRecord>> ListJobRunsAsync(string job, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {LedgerSchema.JobRunColumns} FROM job_runs
+            WHERE job = @job
+            {LedgerSchema.NewestJobRunFirst}
+            LIMIT @limit;
+            """);
+        command.Parameters.AddWithValue("job", job);
+        command.Parameters.AddWithValue("limit", limit);
+        return await LedgerRows.ReadJobRunsAsync(command, ReadTimestamp, cancellationToken);
+    }
+
+    public async Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // One statement (its own transaction): of instances warning the same client at once, exactly one affects a row.
+        await using var upsert = Command(connection, null,
+            $"""
+            INSERT INTO rotation_due_warnings ({LedgerSchema.DueWarningColumns})
+            VALUES (@deployment, @oauthClient, @day, @now)
+            {LedgerSchema.DueWarningConflict};
+            """);
+        upsert.Parameters.AddWithValue("deployment", deploymentId);
+        upsert.Parameters.AddWithValue("oauthClient", oauthClientId);
+        upsert.Parameters.AddWithValue("day", NpgsqlDbType.Date, day);
+        upsert.Parameters.AddWithValue("now", Now());
+        return await upsert.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<PublishedFinding>> ListPublishedFindingsAsync(
+        string deploymentId, string oauthClientId, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {LedgerSchema.PublishedFindingColumns} FROM audit_findings
+            WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
+            {LedgerSchema.PublishedFindingOrder};
+            """);
+        command.Parameters.AddWithValue("deployment", deploymentId);
+        command.Parameters.AddWithValue("oauthClient", oauthClientId);
+        return await LedgerRows.ReadPublishedFindingsAsync(command, ReadTimestamp, cancellationToken);
+    }
+
+    public async Task RecordPublishedFindingsAsync(IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(findings);
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One upsert per finding, all sent in one batch (one round trip) and committed together. Separate statements,
+        // not one multi-row INSERT: a grant+kind listed twice is then simply updated twice (last wins) instead of failing.
+        await using (var batch = new NpgsqlBatch(connection, transaction) { Timeout = _commandTimeoutSeconds })
+        {
+            var sql =
+                $"""
+                INSERT INTO audit_findings ({LedgerSchema.InsertPublishedFindingColumns})
+                VALUES ($1, $2, $3, $4, $5, $6, $6)
+                {LedgerSchema.PublishedFindingConflict};
+                """;
+            foreach (var finding in findings)
+            {
+                var upsert = new NpgsqlBatchCommand(sql);
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = finding.DeploymentId });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = finding.OAuthClientId });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = finding.GrantId });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = finding.Kind });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = finding.DetailHash });
+                upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = finding.LastPublishedAt.ToUniversalTime() });
+                batch.BatchCommands.Add(upsert);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) =>

@@ -9,7 +9,7 @@ namespace Wacht.Worker.Ledger;
 /// only after its transaction is on disk. Each method is one short <c>BEGIN IMMEDIATE</c> transaction on a pooled
 /// connection. Timestamps are ISO-8601 UTC text (round-trip format), which also sorts chronologically.
 /// </summary>
-public sealed class SqliteCommandLedger : ICommandLedger
+public sealed class SqliteCommandLedger : ICommandLedger, IJobLedger
 {
     /// <summary>
     /// The schema, one entry per version. Append migration 2 (etc.) at the end; never edit an applied migration.
@@ -63,6 +63,42 @@ public sealed class SqliteCommandLedger : ICommandLedger
         """
         ALTER TABLE commands ADD COLUMN rotating_at TEXT NULL;
         CREATE INDEX ix_commands_target ON commands (kind, deployment_id, target_id);
+        """,
+
+        // 3: what the scheduled jobs remember: their runs, each client's latest rotation-due warning day (ISO date
+        // text, yyyy-MM-dd, which sorts chronologically), and the audit findings already published.
+        """
+        CREATE TABLE job_runs (
+            run_id TEXT NOT NULL PRIMARY KEY,
+            job TEXT NOT NULL,
+            "trigger" TEXT NOT NULL,
+            dry_run INTEGER NOT NULL,
+            scheduled_fire_at TEXT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            instance TEXT NOT NULL,
+            succeeded INTEGER NOT NULL,
+            summary_json TEXT NOT NULL
+        );
+        CREATE INDEX ix_job_runs_job ON job_runs (job, started_at);
+        CREATE TABLE rotation_due_warnings (
+            deployment_id TEXT NOT NULL,
+            oauth_client_id TEXT NOT NULL,
+            warned_on TEXT NOT NULL,
+            warned_at TEXT NOT NULL,
+            PRIMARY KEY (deployment_id, oauth_client_id)
+        );
+        CREATE TABLE audit_findings (
+            deployment_id TEXT NOT NULL,
+            grant_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            oauth_client_id TEXT NOT NULL,
+            detail_hash TEXT NOT NULL,
+            first_published_at TEXT NOT NULL,
+            last_published_at TEXT NOT NULL,
+            PRIMARY KEY (deployment_id, grant_id, kind)
+        );
+        CREATE INDEX ix_audit_findings_client ON audit_findings (deployment_id, oauth_client_id);
         """,
     ];
 
@@ -400,6 +436,120 @@ public sealed class SqliteCommandLedger : ICommandLedger
         return await LedgerRows.ReadRotationsAsync(command, ReadTimestamp, cancellationToken);
     }
 
+    public async Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(run);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var insert = Command(connection, null,
+            $"""
+            INSERT INTO job_runs ({LedgerSchema.JobRunColumns})
+            VALUES ($id, $job, $trigger, $dryRun, $scheduledFireAt, $startedAt, $finishedAt, $instance, $succeeded, $summary)
+            {LedgerSchema.JobRunConflict};
+            """);
+        insert.Parameters.AddWithValue("$id", Id(run.RunId));
+        insert.Parameters.AddWithValue("$job", run.Job);
+        insert.Parameters.AddWithValue("$trigger", run.Trigger);
+        insert.Parameters.AddWithValue("$dryRun", run.DryRun);
+        insert.Parameters.AddWithValue("$scheduledFireAt", run.ScheduledFireAt is { } fireAt ? Timestamp(fireAt) : DBNull.Value);
+        insert.Parameters.AddWithValue("$startedAt", Timestamp(run.StartedAt));
+        insert.Parameters.AddWithValue("$finishedAt", Timestamp(run.FinishedAt));
+        insert.Parameters.AddWithValue("$instance", run.Instance);
+        insert.Parameters.AddWithValue("$succeeded", run.Succeeded);
+        insert.Parameters.AddWithValue("$summary", run.SummaryJson);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobRunRecord>> ListJobRunsAsync(string job, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        // SQLite reads a negative LIMIT as "no limit".
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {LedgerSchema.JobRunColumns} FROM job_runs
+            WHERE job = $job
+            {LedgerSchema.NewestJobRunFirst}
+            LIMIT $limit;
+            """);
+        command.Parameters.AddWithValue("$job", job);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await LedgerRows.ReadJobRunsAsync(command, ReadTimestamp, cancellationToken);
+    }
+
+    public async Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var upsert = Command(connection, null,
+            $"""
+            INSERT INTO rotation_due_warnings ({LedgerSchema.DueWarningColumns})
+            VALUES ($deployment, $oauthClient, $day, $now)
+            {LedgerSchema.DueWarningConflict};
+            """);
+        upsert.Parameters.AddWithValue("$deployment", deploymentId);
+        upsert.Parameters.AddWithValue("$oauthClient", oauthClientId);
+        upsert.Parameters.AddWithValue("$day", Day(day));
+        upsert.Parameters.AddWithValue("$now", Timestamp(_timeProvider.GetUtcNow()));
+        return await upsert.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<PublishedFinding>> ListPublishedFindingsAsync(
+        string deploymentId, string oauthClientId, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {LedgerSchema.PublishedFindingColumns} FROM audit_findings
+            WHERE deployment_id = $deployment AND oauth_client_id = $oauthClient
+            {LedgerSchema.PublishedFindingOrder};
+            """);
+        command.Parameters.AddWithValue("$deployment", deploymentId);
+        command.Parameters.AddWithValue("$oauthClient", oauthClientId);
+        return await LedgerRows.ReadPublishedFindingsAsync(command, ReadTimestamp, cancellationToken);
+    }
+
+    public async Task RecordPublishedFindingsAsync(IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValid(findings);
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        // One prepared statement, re-run per finding inside one transaction: one commit (one fsync) for the batch.
+        await using (var upsert = Command(connection, transaction,
+            $"""
+            INSERT INTO audit_findings ({LedgerSchema.InsertPublishedFindingColumns})
+            VALUES ($deployment, $oauthClient, $grant, $kind, $hash, $publishedAt, $publishedAt)
+            {LedgerSchema.PublishedFindingConflict};
+            """))
+        {
+            var deployment = upsert.Parameters.Add("$deployment", SqliteType.Text);
+            var oauthClient = upsert.Parameters.Add("$oauthClient", SqliteType.Text);
+            var grant = upsert.Parameters.Add("$grant", SqliteType.Text);
+            var kind = upsert.Parameters.Add("$kind", SqliteType.Text);
+            var hash = upsert.Parameters.Add("$hash", SqliteType.Text);
+            var publishedAt = upsert.Parameters.Add("$publishedAt", SqliteType.Text);
+            foreach (var finding in findings)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                deployment.Value = finding.DeploymentId;
+                oauthClient.Value = finding.OAuthClientId;
+                grant.Value = finding.GrantId;
+                kind.Value = finding.Kind;
+                hash.Value = finding.DetailHash;
+                publishedAt.Value = Timestamp(finding.LastPublishedAt);
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        transaction.Commit();
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -452,6 +602,9 @@ public sealed class SqliteCommandLedger : ICommandLedger
     }
 
     private static string Id(Guid commandId) => commandId.ToString("D");
+
+    /// <summary>Days are stored as ISO-8601 date text (<c>yyyy-MM-dd</c>), which sorts chronologically.</summary>
+    internal static string Day(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     internal static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 

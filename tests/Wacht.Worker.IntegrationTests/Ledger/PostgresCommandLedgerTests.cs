@@ -47,4 +47,34 @@ public sealed class PostgresCommandLedgerTests : LedgerBehaviourTests
         await using var count = new NpgsqlCommand("SELECT count(*) FROM commands;", connection);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task DueWarning_FromTwoInstancesAtOnce_IsRecordedExactlyOncePerDay()
+    {
+        var instances = new[] { (IJobLedger)OpenLedger(Protector, Time), (IJobLedger)OpenLedger(Protector, Time) };
+
+        for (var day = 0; day < 5; day++)
+        {
+            var date = Today.AddDays(day);
+            var attempts = Enumerable.Range(0, 40)
+                .Select(i => Task.Run(() => instances[i % 2].TryRecordDueWarningAsync("7283910238471", "client-42", date, CancellationToken.None)));
+
+            var results = await Task.WhenAll(attempts);
+
+            Assert.Equal(1, results.Count(static recorded => recorded));
+        }
+    }
+
+    [Fact]
+    public async Task PublishedFindings_OfAFailingBatch_AreNotRecordedAtAll()
+    {
+        var findings = Enumerable.Range(0, 20).Select(i => Finding($"grant-{i:D2}")).ToList();
+        // A NUL byte is valid in a .NET string but rejected by PostgreSQL text: the last upsert of the batch fails.
+        findings.Add(Finding("grant-\0"));
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => Jobs.RecordPublishedFindingsAsync(findings, CancellationToken.None));
+
+        Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, ex.SqlState);
+        Assert.Empty(await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
 }

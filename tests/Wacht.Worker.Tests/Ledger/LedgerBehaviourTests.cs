@@ -8,7 +8,7 @@ using Wacht.Worker.Ledger;
 namespace Wacht.Worker.Tests.Ledger;
 
 /// <summary>
-/// The behaviour every <see cref="ICommandLedger"/> must have. Compiled into the unit tests (run against SQLite) and
+/// The behaviour every <see cref="ICommandLedger"/> (and <see cref="IJobLedger"/>) must have. Compiled into the unit tests (run against SQLite) and
 /// the integration tests (run against PostgreSQL); each derived class supplies a fresh, empty store per test.
 /// </summary>
 public abstract class LedgerBehaviourTests : IAsyncLifetime
@@ -23,6 +23,9 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     protected SecretProtector Protector { get; } = new(RandomNumberGenerator.GetBytes(32));
 
     protected ICommandLedger Ledger => _ledger ?? throw new InvalidOperationException("The store is not initialised.");
+
+    /// <summary>The same ledger as <see cref="Ledger"/>, as the scheduled jobs see it.</summary>
+    protected IJobLedger Jobs => (IJobLedger)Ledger;
 
     /// <summary>Prepares a fresh, empty store for this test.</summary>
     protected abstract Task CreateStoreAsync();
@@ -551,10 +554,253 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         Assert.Equal(Time.GetUtcNow(), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Initialize_OfASchemaVersionTwoDatabase_MigratesWithoutLosingRowsAndAddsTheJobTables()
+    {
+        await RecreateStoreAtSchemaVersionAsync(2);
+        var pending = await StorePendingAsync();
+        var rotation = await RotateAsync("client-43", Start.AddMinutes(1));
+        var pendingRecord = await Ledger.FindAsync(pending.CommandId, CancellationToken.None);
+        // Precondition: the store really is at version 2 (no job tables yet).
+        await Assert.ThrowsAnyAsync<DbException>(() => Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(pendingRecord, await Ledger.FindAsync(pending.CommandId, CancellationToken.None));
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(pending.CommandId, CancellationToken.None))!.Secret.Reveal());
+        Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
+        var run = Run(JobNames.RotationSweep, Start.AddMinutes(10));
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-43", Today, CancellationToken.None));
+        var finding = Finding("grant-1");
+        await Jobs.RecordPublishedFindingsAsync([finding], CancellationToken.None);
+        Assert.Equal([finding], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JobRun_IsListedBackWithEveryField()
+    {
+        var run = new JobRunRecord(
+            Guid.NewGuid(), JobNames.GrantAudit, "schedule", true, Start, Start.AddSeconds(1), Start.AddMinutes(3).AddMilliseconds(250),
+            "worker-a", false, """{"deployments":2,"errors":1}""");
+
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JobRun_ManualRunWithoutFireTime_KeepsScheduledFireAtNull()
+    {
+        var run = Run(JobNames.RotationSweep, Start) with { Trigger = "manual", ScheduledFireAt = null };
+
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+
+        var listed = Assert.Single(await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+        Assert.Null(listed.ScheduledFireAt);
+        Assert.Equal(run, listed);
+    }
+
+    [Fact]
+    public async Task JobRun_RecordedAgainWithTheSameRunId_KeepsTheFirstRecord()
+    {
+        var run = Run(JobNames.RotationSweep, Start);
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+
+        await Jobs.RecordJobRunAsync(run with { Succeeded = false, SummaryJson = "{\"again\":true}" }, CancellationToken.None);
+
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JobRuns_AreListedNewestStartFirst_UpToTheLimit()
+    {
+        var second = Run(JobNames.RotationSweep, Start.AddDays(1));
+        var first = Run(JobNames.RotationSweep, Start);
+        var fourth = Run(JobNames.RotationSweep, Start.AddDays(3));
+        var third = Run(JobNames.RotationSweep, Start.AddDays(2));
+        foreach (var run in new[] { second, first, fourth, third })
+        {
+            await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+        }
+
+        Assert.Equal([fourth, third, second, first], await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+        Assert.Equal([fourth, third], await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 2, CancellationToken.None));
+        Assert.Empty(await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JobRuns_OfOtherJobs_AreNotListed()
+    {
+        var sweep = Run(JobNames.RotationSweep, Start);
+        var audit = Run(JobNames.GrantAudit, Start.AddMinutes(1));
+        await Jobs.RecordJobRunAsync(sweep, CancellationToken.None);
+        await Jobs.RecordJobRunAsync(audit, CancellationToken.None);
+
+        Assert.Equal([sweep], await Jobs.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None));
+        Assert.Equal([audit], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+        Assert.Empty(await Jobs.ListJobRunsAsync("no-such-job", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ListJobRuns_WithANegativeLimit_IsRejected()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Jobs.ListJobRunsAsync(JobNames.RotationSweep, -1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DueWarning_FirstOfTheDay_IsRecorded()
+    {
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DueWarning_SecondOnSameDay_IsNotRecorded()
+    {
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None);
+        Time.Advance(TimeSpan.FromHours(5));
+
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DueWarning_OnTheNextDay_IsRecordedAgainOnce()
+    {
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None);
+
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today.AddDays(1), CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today.AddDays(1), CancellationToken.None));
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today.AddDays(7), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DueWarning_IsTrackedPerClientAndDeployment()
+    {
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None);
+
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-43", Today, CancellationToken.None));
+        Assert.True(await Jobs.TryRecordDueWarningAsync("999", "client-42", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-43", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("999", "client-42", Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DueWarning_ForADayBeforeTheLastWarning_IsNotRecorded()
+    {
+        // Only the latest warning day is kept: an instance whose clock lags behind does not warn again.
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today.AddDays(1), CancellationToken.None);
+
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today.AddDays(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_New_AreListedForTheirClient()
+    {
+        var archived = Finding("grant-1", kind: "archived-scopes");
+        var stale = Finding("grant-1", kind: "stale-grant");
+        var other = Finding("grant-2");
+
+        await Jobs.RecordPublishedFindingsAsync([stale, other, archived], CancellationToken.None);
+
+        Assert.Equal([archived, stale, other], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_RecordedAgain_UpdateTheHashAndTimeInPlace()
+    {
+        var unchanged = Finding("grant-1");
+        var changed = Finding("grant-2");
+        await Jobs.RecordPublishedFindingsAsync([unchanged, changed], CancellationToken.None);
+        var republished = changed with { DetailHash = "sha256:new", LastPublishedAt = Start.AddDays(1) };
+
+        await Jobs.RecordPublishedFindingsAsync([republished], CancellationToken.None);
+
+        Assert.Equal([unchanged, republished], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_OfOtherClients_AreNotListed()
+    {
+        var mine = Finding("grant-1");
+        var otherClient = Finding("grant-2", oauthClientId: "client-43");
+        var otherDeployment = Finding("grant-3") with { DeploymentId = "999" };
+        await Jobs.RecordPublishedFindingsAsync([mine, otherClient, otherDeployment], CancellationToken.None);
+
+        Assert.Equal([mine], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal([otherClient], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal([otherDeployment], await Jobs.ListPublishedFindingsAsync("999", "client-42", CancellationToken.None));
+        Assert.Empty(await Jobs.ListPublishedFindingsAsync("7283910238471", "client-44", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_ManyInOneCall_AreAllRecorded_TheLastOfADuplicateWinning()
+    {
+        var findings = Enumerable.Range(0, 500).Select(i => Finding($"grant-{i:D4}")).ToList();
+        var duplicate = findings[7] with { DetailHash = "sha256:later", LastPublishedAt = Start.AddMinutes(1) };
+
+        await Jobs.RecordPublishedFindingsAsync([.. findings, duplicate], CancellationToken.None);
+
+        findings[7] = duplicate;
+        Assert.Equal(findings, await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_WithAnInvalidOne_RecordsNoneOfThem()
+    {
+        var valid = Finding("grant-1");
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(
+            () => Jobs.RecordPublishedFindingsAsync([valid, Finding("grant-2") with { Kind = " " }], CancellationToken.None));
+
+        Assert.Empty(await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishedFindings_EmptyCall_RecordsNothing()
+    {
+        await Jobs.RecordPublishedFindingsAsync([], CancellationToken.None);
+
+        Assert.Empty(await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JobData_SurvivesARestartOfTheLedger()
+    {
+        var run = Run(JobNames.GrantAudit, Start);
+        var finding = Finding("grant-1");
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None);
+        await Jobs.RecordPublishedFindingsAsync([finding], CancellationToken.None);
+        var restarted = OpenLedger(Protector, Time);
+
+        await restarted.InitializeAsync(CancellationToken.None);
+
+        var jobs = (IJobLedger)restarted;
+        Assert.Equal([run], await jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+        Assert.False(await jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        Assert.Equal([finding], await jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+        await DisposeIfNeededAsync(restarted);
+    }
+
     protected static CommandStart Rotation(string oauthClientId = "client-42") =>
         new(Guid.NewGuid(), "rotate-secret", "7283910238471", "billing", oauthClientId, "schedule", "ops@example.com", "quarterly");
 
     protected static PendingSecret Pending() => new("oc_Y2xpZW50LTQy", new ClientSecret(SecretText), Start.AddSeconds(1));
+
+    /// <summary>The UTC day of <see cref="Start"/>.</summary>
+    protected static DateOnly Today => DateOnly.FromDateTime(Start.UtcDateTime);
+
+    /// <summary>A scheduled, successful run of <paramref name="job"/> that started at <paramref name="startedAt"/>.</summary>
+    protected static JobRunRecord Run(string job, DateTimeOffset startedAt) =>
+        new(Guid.NewGuid(), job, "schedule", false, startedAt, startedAt.AddMilliseconds(1), startedAt.AddSeconds(42), "worker-a", true,
+            """{"clients":3}""");
+
+    protected static PublishedFinding Finding(string grantId, string oauthClientId = "client-42", string kind = "stale-grant") =>
+        new("7283910238471", oauthClientId, grantId, kind, "sha256:" + grantId, Start);
 
     protected async Task<CommandStart> BeginRotationAsync(string oauthClientId = "client-42")
     {

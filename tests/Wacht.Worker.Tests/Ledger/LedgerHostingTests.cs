@@ -66,6 +66,26 @@ public sealed class LedgerHostingTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "ledger.db")));
     }
 
+    [Fact]
+    public void AddWachtLedger_RegistersTheJobLedgerAsTheSameInstanceAsTheCommandLedger()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Worker:Ledger:SqlitePath"] = Path.Combine(_directory, "ledger.db"),
+            ["Worker:Ledger:EncryptionKey"] = _key,
+        });
+        builder.Services.AddWachtLedger();
+        builder.Services.AddWachtLedger();
+        using var host = builder.Build();
+
+        var jobs = host.Services.GetRequiredService<IJobLedger>();
+
+        Assert.Same(host.Services.GetRequiredService<ICommandLedger>(), jobs);
+        Assert.IsType<SqliteCommandLedger>(jobs);
+        Assert.Single(builder.Services, static d => d.ServiceType == typeof(IJobLedger));
+    }
+
     private sealed class LedgerProbe : IHostedService
     {
         private readonly ICommandLedger _ledger;

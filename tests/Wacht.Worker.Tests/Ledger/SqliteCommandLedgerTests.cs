@@ -111,6 +111,40 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
         Assert.Equal("2026-03-04T05:06:10.0000000Z", await command.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task PublishedFinding_RepublishedKeepsItsFirstPublicationTime_AsRoundTripText()
+    {
+        await Jobs.RecordPublishedFindingsAsync([Finding("grant-1")], CancellationToken.None);
+        await Jobs.RecordPublishedFindingsAsync(
+            [Finding("grant-1") with { DetailHash = "sha256:new", LastPublishedAt = Start.AddDays(1) }], CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_published_at, last_published_at, detail_hash FROM audit_findings;";
+        await using var reader = await command.ExecuteReaderAsync();
+
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("2026-03-04T05:06:07.0000000Z", reader.GetString(0));
+        Assert.Equal("2026-03-05T05:06:07.0000000Z", reader.GetString(1));
+        Assert.Equal("sha256:new", reader.GetString(2));
+        Assert.False(await reader.ReadAsync());
+    }
+
+    [Fact]
+    public async Task DueWarning_StoresTheDayAsIsoDateText()
+    {
+        await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", new DateOnly(2026, 12, 31), CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT warned_on, warned_at FROM rotation_due_warnings;";
+        await using var reader = await command.ExecuteReaderAsync();
+
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("2026-12-31", reader.GetString(0));
+        Assert.Equal("2026-03-04T05:06:07.0000000Z", reader.GetString(1));
+    }
+
     /// <summary>The file's bytes; empty when SQLite removed it meanwhile (the WAL file goes when the last connection closes).</summary>
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
