@@ -80,6 +80,8 @@ public sealed class RotationSweepTests
             Assert.True(world.Emulator.IsCurrentSecret(publicId, secret), $"{publicId}: the delivered secret does not work");
         }
 
+        // The ledger records the rotations on the real clock (only the sweep's clock is pinned), so the fresh rotation is
+        // at most hours old at the pinned instant, or in its future on a later day: not due either way.
         var second = await world.RunAsync(scheduledFireAt: DemoSeedWorld.Now.AddMinutes(5));
 
         Assert.Equal(4, world.SentRotations().Count);
