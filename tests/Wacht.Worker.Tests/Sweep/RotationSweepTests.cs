@@ -82,7 +82,8 @@ public sealed class RotationSweepTests
 
         // The ledger records the rotations on the real clock (only the sweep's clock is pinned), so the fresh rotation is
         // at most hours old at the pinned instant, or in its future on a later day: not due either way.
-        var second = await world.RunAsync(scheduledFireAt: DemoSeedWorld.Now.AddMinutes(5));
+        world.Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = await world.RunAsync();
 
         Assert.Equal(4, world.SentRotations().Count);
         Assert.Equal(0, second.Summary.Due);
@@ -186,6 +187,16 @@ public sealed class RotationSweepTests
         Assert.Equal(DueAtNow.Select(static d => d.Client).Order(), report.Decisions.Select(static d => d.OAuthClientId).Order());
         Assert.All(report.Decisions, static d => Assert.Equal(SweepActions.WouldRotate, d.Action));
         Assert.True((await world.JobLedger.ListJobRunsAsync(JobNames.RotationSweep, 1, CancellationToken.None)).Single().DryRun);
+
+        // A manual run without CollectItems keeps no decisions; the run record says how it was started.
+        var manual = await world.Sweep.RunAsync(new Jobs.JobRunRequest(JobTriggers.Manual, DryRun: true), CancellationToken.None);
+        Assert.Empty(manual.Decisions);
+        Assert.Equal(4, manual.Summary.Rotated);
+        Assert.Equal(JobTriggers.Manual, manual.Summary.Trigger);
+        var run = (await world.JobLedger.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None)).Single(r => r.RunId == manual.Summary.RunId);
+        Assert.Null(run.ScheduledFireAt);
+        Assert.Equal(Environment.MachineName, run.Instance);
+        Assert.Empty(world.SentRotations());
     }
 
     [Fact]
