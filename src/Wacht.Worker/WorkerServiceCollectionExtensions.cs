@@ -45,6 +45,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();
         services.TryAddSingleton<CommandRunner>();
+        services.AddWachtRotationSweep();
         return services;
     }
 }

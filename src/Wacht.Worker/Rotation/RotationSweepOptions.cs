@@ -17,7 +17,7 @@ public sealed class RotationSweepOptions
     /// <summary>A <c>SecretRotationDue</c> warning is published for secrets this close to <see cref="MaxSecretAge"/> (at most once per client per day). Zero turns warnings off. Default 14 days.</summary>
     public TimeSpan WarningWindow { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>At most this many RotateSecret commands per sweep (blast-radius limit); the rest waits for the next sweep. Default 100.</summary>
+    /// <summary>At most this many RotateSecret commands per sweep (blast-radius limit); the rest waits for the next sweep, oldest secrets first. 0 sends nothing and reports every due client as deferred (warnings still go out). Default 100.</summary>
     public int MaxRotationsPerSweep { get; set; } = 100;
 
     /// <summary>
