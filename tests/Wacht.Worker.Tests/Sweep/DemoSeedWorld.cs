@@ -13,15 +13,14 @@ using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
 using Wacht.Worker.Rotation;
-using Wacht.Worker.Tests.Support;
 using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.Tests.Sweep;
 
 /// <summary>
 /// The emulator loaded with deploy/emulator/demo-seed.json (two deployments, fixed dates), the worker's command pipeline
-/// on the MassTransit test harness (real SQLite ledger, file destination, optionally the real consumers), an in-memory
-/// <see cref="IJobLedger"/>, and a <see cref="RotationSweep"/> whose clock is a <see cref="FakeTimeProvider"/>. Only the
+/// on the MassTransit test harness (real SQLite ledger, also serving as the
+/// <see cref="IJobLedger"/>; file destination; optionally the real consumers), and a <see cref="RotationSweep"/> whose clock is a <see cref="FakeTimeProvider"/>. Only the
 /// sweep's clock is fake: the Wacht client's timeouts and retry delays and the ledger keep real time.
 /// </summary>
 public sealed class DemoSeedWorld : IAsyncDisposable
@@ -47,7 +46,7 @@ public sealed class DemoSeedWorld : IAsyncDisposable
         Harness = harness;
         Logs = logs;
         Clock = clock;
-        JobLedger = (InMemoryJobLedger)provider.GetRequiredService<IJobLedger>();
+        JobLedger = provider.GetRequiredService<IJobLedger>();
         Sweep = ActivatorUtilities.CreateInstance<RotationSweep>(provider, (TimeProvider)clock);
     }
 
@@ -64,7 +63,7 @@ public sealed class DemoSeedWorld : IAsyncDisposable
     /// <summary>The sweep's clock, at <see cref="Now"/> unless a test moves it.</summary>
     public FakeTimeProvider Clock { get; }
 
-    public InMemoryJobLedger JobLedger { get; }
+    public IJobLedger JobLedger { get; }
 
     public RotationSweep Sweep { get; }
 
@@ -103,7 +102,6 @@ public sealed class DemoSeedWorld : IAsyncDisposable
         var logs = new CapturedLogs();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddWachtCommandExecution();
-        services.AddSingleton<IJobLedger, InMemoryJobLedger>();
         services.AddMassTransitTestHarness(consumers ? MessagingServiceCollectionExtensions.AddWachtConsumers : static _ => { });
         var provider = services.BuildServiceProvider(validateScopes: true);
         await provider.GetRequiredService<ICommandLedger>().InitializeAsync(CancellationToken.None);

@@ -189,7 +189,7 @@ public sealed class RotationSweepTests
         Assert.True((await world.JobLedger.ListJobRunsAsync(JobNames.RotationSweep, 1, CancellationToken.None)).Single().DryRun);
 
         // A manual run without CollectItems keeps no decisions; the run record says how it was started.
-        var manual = await world.Sweep.RunAsync(new Jobs.JobRunRequest(JobTriggers.Manual, DryRun: true), CancellationToken.None);
+        var manual = await world.Sweep.RunAsync(new Wacht.Worker.Jobs.JobRunRequest(JobTriggers.Manual, DryRun: true), CancellationToken.None);
         Assert.Empty(manual.Decisions);
         Assert.Equal(4, manual.Summary.Rotated);
         Assert.Equal(JobTriggers.Manual, manual.Summary.Trigger);
