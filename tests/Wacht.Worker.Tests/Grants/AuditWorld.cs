@@ -76,7 +76,8 @@ public sealed class AuditWorld : IAsyncDisposable
     public static async Task<AuditWorld> StartAsync(
         EmulatorSeed seed,
         Action<Dictionary<string, string?>>? configure = null,
-        int maxConcurrentRequests = 8)
+        int maxConcurrentRequests = 8,
+        LogLevel minimumLogLevel = LogLevel.Debug)
     {
         var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = seed, FaultRandomSeed = 11 });
         var dataDirectory = Directory.CreateTempSubdirectory("wacht-audit-test-").FullName;
@@ -102,7 +103,7 @@ public sealed class AuditWorld : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         var logs = new CapturedLogs();
-        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(minimumLogLevel));
         collection.AddWachtCommandExecution();
         // The real ledgers implement IJobLedger on another branch; until then (and for counting calls) the fake.
         collection.AddSingleton<IJobLedger, InMemoryJobLedger>();

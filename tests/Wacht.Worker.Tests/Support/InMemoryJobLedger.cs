@@ -12,7 +12,8 @@ public sealed class InMemoryJobLedger : IJobLedger
 {
     private readonly ConcurrentDictionary<Guid, JobRunRecord> _runs = new();
     private readonly ConcurrentDictionary<(string Deployment, string Client, DateOnly Day), bool> _warnings = new();
-    private readonly ConcurrentDictionary<(string Deployment, string Grant, string Kind), PublishedFinding> _findings = new();
+    // Per client (the unit the audit reads and writes), then by grant and kind.
+    private readonly ConcurrentDictionary<(string Deployment, string Client), ConcurrentDictionary<(string Grant, string Kind), PublishedFinding>> _findings = new();
     private int _findingReads;
     private int _findingWrites;
 
@@ -26,7 +27,7 @@ public sealed class InMemoryJobLedger : IJobLedger
     public IReadOnlyList<JobRunRecord> Runs => [.. _runs.Values];
 
     /// <summary>Every recorded published finding.</summary>
-    public IReadOnlyList<PublishedFinding> PublishedFindings => [.. _findings.Values];
+    public IReadOnlyList<PublishedFinding> PublishedFindings => [.. _findings.Values.SelectMany(static c => c.Values)];
 
     public Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ public sealed class InMemoryJobLedger : IJobLedger
     {
         Interlocked.Increment(ref _findingReads);
         return Task.FromResult<IReadOnlyList<PublishedFinding>>(
-            [.. _findings.Values.Where(f => f.DeploymentId == deploymentId && f.OAuthClientId == oauthClientId)]);
+            _findings.TryGetValue((deploymentId, oauthClientId), out var client) ? [.. client.Values] : []);
     }
 
     public Task RecordPublishedFindingsAsync(IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken)
@@ -56,7 +57,7 @@ public sealed class InMemoryJobLedger : IJobLedger
         Interlocked.Increment(ref _findingWrites);
         foreach (var finding in findings)
         {
-            _findings[(finding.DeploymentId, finding.GrantId, finding.Kind)] = finding;
+            _findings.GetOrAdd((finding.DeploymentId, finding.OAuthClientId), static _ => new())[(finding.GrantId, finding.Kind)] = finding;
         }
 
         return Task.CompletedTask;
