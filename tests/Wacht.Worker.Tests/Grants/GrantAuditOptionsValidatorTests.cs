@@ -36,13 +36,27 @@ public sealed class GrantAuditOptionsValidatorTests
         var options = new GrantAuditOptions();
         switch (setting)
         {
-            case "MaxGrantAge": options.MaxGrantAge = TimeSpan.Zero; break;
-            case "MaxRevocationsPerRun": options.MaxRevocationsPerRun = -1; break;
-            case "RepublishAfter": options.RepublishAfter = TimeSpan.FromSeconds(-1); break;
-            case "MaxParallelism0": options.MaxParallelism = 0; break;
-            case "MaxParallelism65": options.MaxParallelism = 65; break;
-            case "Include": options.Include = ["a/b/c/d"]; break;
-            case "Exclude": options.Exclude = ["*", "dep//client"]; break;
+            case "MaxGrantAge":
+                options.MaxGrantAge = TimeSpan.Zero;
+                break;
+            case "MaxRevocationsPerRun":
+                options.MaxRevocationsPerRun = -1;
+                break;
+            case "RepublishAfter":
+                options.RepublishAfter = TimeSpan.FromSeconds(-1);
+                break;
+            case "MaxParallelism0":
+                options.MaxParallelism = 0;
+                break;
+            case "MaxParallelism65":
+                options.MaxParallelism = 65;
+                break;
+            case "Include":
+                options.Include = ["a/b/c/d"];
+                break;
+            case "Exclude":
+                options.Exclude = ["*", "dep//client"];
+                break;
         }
 
         var failure = Assert.Single(Validate(options).Failures!);
