@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wacht.Client;
 using Wacht.Worker.Commands;
+using Wacht.Worker.Grants;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
 using Wacht.Worker.Rotation;
@@ -46,6 +47,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<CommandMetrics>();
         services.TryAddSingleton<CommandRunner>();
         services.AddWachtRotationSweep();
+        services.AddWachtGrantAudit();
         return services;
     }
 }

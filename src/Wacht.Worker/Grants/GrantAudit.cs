@@ -1,4 +1,12 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wacht.Client;
+using Wacht.Worker.Commands;
+using Wacht.Worker.Contracts;
 using Wacht.Worker.Jobs;
+using Wacht.Worker.Ledger;
 
 namespace Wacht.Worker.Grants;
 
@@ -7,9 +15,304 @@ namespace Wacht.Worker.Grants;
 /// GrantAuditFinding events (de-duplicated through the ledger), sends RevokeGrant commands (trigger <c>audit</c>) where
 /// configured, publishes GrantAuditCompleted and records the run in the ledger.
 /// </summary>
-public sealed class GrantAudit
+/// <remarks>
+/// <para>
+/// Memory holds one client's grants per parallel visit and the run's counters; findings are kept for the whole run only
+/// when <see cref="JobRunRequest.CollectItems"/> is set. Every grant is evaluated at the run's start instant.
+/// </para>
+/// <para>
+/// Remediation does not depend on de-duplication: an active grant whose finding kind is configured
+/// <see cref="FindingRemediation.Revoke"/> gets its RevokeGrant on every run until it is revoked. The command id is
+/// deterministic per deployment and grant, so a repeat is answered from the command ledger's record. The per-run cap
+/// (<see cref="GrantAuditOptions.MaxRevocationsPerRun"/>) is shared by all parallel visits and also applies to a dry
+/// run, so a dry run reports what a real run would do (<c>would_revoke</c> within the cap, <c>revoke_deferred</c> beyond it).
+/// </para>
+/// </remarks>
+public sealed partial class GrantAudit(
+    InventoryWalker walker,
+    IJobLedger ledger,
+    IBus bus,
+    IOptionsMonitor<GrantAuditOptions> options,
+    TimeProvider time,
+    ILogger<GrantAudit> logger)
 {
+    /// <summary>Who the RevokeGrant commands say asked.</summary>
+    public const string RequestedBy = "wacht-worker grant audit";
+
     /// <summary>Runs one audit. Throws only when the run could not run at all; per-deployment errors are in the summary.</summary>
-    public Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("issue 4: grant audit");
+    public async Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = options.CurrentValue;
+        var run = new Run(
+            Guid.NewGuid(),
+            time.GetUtcNow(),
+            request.DryRun ?? settings.DryRun,
+            settings,
+            RevokeKinds(settings),
+            request.CollectItems);
+        var filter = new TargetFilter(settings.Include, settings.Exclude);
+
+        var walk = await walker.WalkAsync(
+            filter,
+            settings.MaxParallelism,
+            (visit, ct) => AuditClientAsync(run, filter, visit, ct),
+            cancellationToken).ConfigureAwait(false);
+
+        var errors = walk.Errors.Concat(run.Errors)
+            .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
+            .ThenBy(static e => e.AppSlug, StringComparer.Ordinal)
+            .ThenBy(static e => e.OAuthClientId, StringComparer.Ordinal)
+            .ToList();
+        var finishedAt = time.GetUtcNow();
+        var summary = new GrantAuditCompleted
+        {
+            RunId = run.RunId,
+            Trigger = request.Trigger,
+            DryRun = run.DryRun,
+            StartedAt = run.Now,
+            FinishedAt = finishedAt,
+            Deployments = walk.Deployments,
+            Apps = walk.Apps,
+            Clients = run.Clients,
+            Grants = run.Grants,
+            // Every kind is present, zeros included, so a consumer can read any kind without a missing-key case.
+            FindingsByKind = FindingKinds.All
+                .Select((kind, i) => (kind, count: Volatile.Read(ref run.ByKind[i])))
+                .ToDictionary(static p => p.kind, static p => p.count, StringComparer.Ordinal),
+            FindingsPublished = run.Published,
+            FindingsSuppressed = run.Suppressed,
+            RevocationsRequested = run.RevocationsRequested,
+            RevocationsDeferred = run.RevocationsDeferred,
+            Errors = errors,
+        };
+
+        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+        await ledger.RecordJobRunAsync(
+            new JobRunRecord(
+                run.RunId,
+                JobNames.GrantAudit,
+                request.Trigger,
+                run.DryRun,
+                request.ScheduledFireAt,
+                run.Now,
+                finishedAt,
+                request.Instance ?? Environment.MachineName,
+                Succeeded: errors.Count == 0,
+                SummaryJson: OutcomeCodec.Serialize(summary)),
+            cancellationToken).ConfigureAwait(false);
+
+        LogCompleted(
+            run.RunId, request.Trigger, run.DryRun, summary.Deployments, summary.Apps, summary.Clients, summary.Grants,
+            summary.FindingsByKind.Values.Sum(), summary.FindingsPublished, summary.FindingsSuppressed,
+            summary.RevocationsRequested, summary.RevocationsDeferred, errors.Count);
+
+        var findings = run.Collected is null
+            ? []
+            : run.Collected
+                .OrderBy(static f => f.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(static f => f.AppSlug, StringComparer.Ordinal)
+                .ThenBy(static f => f.OAuthClientId, StringComparer.Ordinal)
+                .ThenBy(static f => f.GrantId, StringComparer.Ordinal)
+                .ThenBy(static f => KindOrder(f.Kind))
+                .ToList();
+        return new AuditReport(summary, findings);
+    }
+
+    private async ValueTask AuditClientAsync(Run run, TargetFilter filter, ClientVisit visit, CancellationToken cancellationToken)
+    {
+        var (deploymentId, wacht, app, client) = visit;
+        if (!filter.Includes(deploymentId, app.Slug, client.Id, client.ClientId))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref run.Clients);
+        var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref run.Grants, grants.Count);
+
+        // Evaluate first: most clients have nothing to report, and then the ledger is not read at all.
+        var perGrant = new List<(OAuthGrant Grant, IReadOnlyList<GrantRuleFinding> Findings)>();
+        foreach (var grant in grants)
+        {
+            var found = GrantAuditRules.Evaluate(app, client, grant, run.Now, run.Settings);
+            if (found.Count > 0)
+            {
+                perGrant.Add((grant, found));
+            }
+        }
+
+        if (perGrant.Count == 0)
+        {
+            return;
+        }
+
+        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(static p => (p.GrantId, p.Kind));
+        var toRecord = new List<PublishedFinding>();
+        foreach (var (grant, found) in perGrant)
+        {
+            var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken).ConfigureAwait(false);
+            foreach (var rule in found)
+            {
+                Interlocked.Increment(ref run.ByKind[KindOrder(rule.Kind)]);
+                var finding = new GrantAuditFinding
+                {
+                    RunId = run.RunId,
+                    DeploymentId = deploymentId,
+                    AppSlug = app.Slug,
+                    OAuthClientId = client.Id,
+                    ClientId = client.ClientId,
+                    GrantId = grant.Id,
+                    Kind = rule.Kind,
+                    Detail = rule.Detail,
+                    Resource = grant.Resource,
+                    Scopes = grant.Scopes,
+                    GrantedAt = grant.GrantedAt,
+                    ExpiresAt = grant.ExpiresAt,
+                    Remediation = remediation,
+                    RevokeCommandId = commandId,
+                    DetectedAt = run.Now,
+                };
+                run.Collected?.Add(finding);
+
+                var hash = GrantAuditRules.HashDetail(rule.Detail);
+                var publish = !previous.TryGetValue((grant.Id, rule.Kind), out var last)
+                    || !string.Equals(last.DetailHash, hash, StringComparison.Ordinal)
+                    || last.LastPublishedAt <= run.Now - run.Settings.RepublishAfter;
+                LogFinding(deploymentId, app.Slug, client.Id, grant.Id, rule.Kind, rule.Detail, remediation, publish);
+                if (!publish)
+                {
+                    Interlocked.Increment(ref run.Suppressed);
+                    continue;
+                }
+
+                await bus.Publish(finding, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref run.Published);
+                toRecord.Add(new PublishedFinding(deploymentId, client.Id, grant.Id, rule.Kind, hash, time.GetUtcNow()));
+            }
+        }
+
+        // Recorded only after publishing (one transaction per client): a crash between the two publishes these findings
+        // again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
+        if (toRecord.Count > 0)
+        {
+            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One RevokeGrant per grant (not per finding) when any of its kinds is configured to be revoked.</summary>
+    private async Task<(string Remediation, Guid? CommandId)> RemediateAsync(
+        Run run, ClientVisit visit, OAuthGrant grant, IReadOnlyList<GrantRuleFinding> found, CancellationToken cancellationToken)
+    {
+        var reasons = found.Where(f => run.RevokeKinds.Contains(f.Kind)).Select(static f => f.Kind).ToList();
+        if (reasons.Count == 0)
+        {
+            return (FindingRemediations.Reported, null);
+        }
+
+        // The cap slot is taken before sending, so parallel visits never send more than the cap between them.
+        if (Interlocked.Increment(ref run.RevocationSlots) > run.Settings.MaxRevocationsPerRun)
+        {
+            Interlocked.Increment(ref run.RevocationsDeferred);
+            return (FindingRemediations.RevokeDeferred, null);
+        }
+
+        if (run.DryRun)
+        {
+            Interlocked.Increment(ref run.RevocationsRequested);
+            return (FindingRemediations.WouldRevoke, null);
+        }
+
+        var command = new RevokeGrant
+        {
+            CommandId = DeterministicGuid.Create("grant-audit-revoke", visit.DeploymentId, grant.Id),
+            DeploymentId = visit.DeploymentId,
+            AppSlug = visit.App.Slug,
+            OAuthClientId = visit.Client.Id,
+            GrantId = grant.Id,
+            RequestedBy = RequestedBy,
+            Reason = $"grant audit: {string.Join(", ", reasons)}",
+            Trigger = CommandTriggers.Audit,
+        };
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(CommandQueues.RevokeGrant).ConfigureAwait(false);
+            await endpoint.Send(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not sent: the slot stays taken (the cap bounds attempts), the error is in the summary, and the next run,
+            // which finds the grant again, sends the same command id.
+            var failure = CommandFailure.From(e);
+            run.Errors.Enqueue(new JobError(visit.DeploymentId, visit.App.Slug, visit.Client.Id, failure.Code, $"RevokeGrant for grant {grant.Id} could not be sent: {failure.Message}"));
+            LogSendFailed(visit.DeploymentId, visit.App.Slug, visit.Client.Id, grant.Id, failure.Code, failure.Message);
+            return (FindingRemediations.RevokeDeferred, null);
+        }
+
+        Interlocked.Increment(ref run.RevocationsRequested);
+        return (FindingRemediations.RevokeRequested, command.CommandId);
+    }
+
+    private static HashSet<string> RevokeKinds(GrantAuditOptions settings) =>
+        // Configuration keys are case-insensitive; the validator only lets FindingKinds names (in any case) through.
+        FindingKinds.All
+            .Where(kind => settings.Remediation.Any(p =>
+                string.Equals(p.Key, kind, StringComparison.OrdinalIgnoreCase) && p.Value == FindingRemediation.Revoke))
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static int KindOrder(string kind)
+    {
+        for (var i = 0; i < FindingKinds.All.Count; i++)
+        {
+            if (string.Equals(FindingKinds.All[i], kind, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a finding kind.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Grant audit {RunId} ({Trigger}, dry run {DryRun}) finished: {Deployments} deployments, {Apps} apps, {Clients} clients, {Grants} grants; {Findings} findings ({Published} published, {Suppressed} suppressed); {RevocationsRequested} revocations requested, {RevocationsDeferred} deferred; {Errors} errors")]
+    private partial void LogCompleted(
+        Guid runId, string trigger, bool dryRun, int deployments, int apps, int clients, int grants, int findings,
+        int published, int suppressed, int revocationsRequested, int revocationsDeferred, int errors);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Grant audit finding: deployment {DeploymentId} app {AppSlug} client {OAuthClientId} grant {GrantId}: {Kind} ({Detail}); remediation {Remediation}; published {Published}")]
+    private partial void LogFinding(
+        string deploymentId, string appSlug, string oauthClientId, string grantId, string kind, string detail, string remediation, bool published);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Grant audit could not send RevokeGrant for deployment {DeploymentId} app {AppSlug} client {OAuthClientId} grant {GrantId}: {ErrorCode} {ErrorMessage}")]
+    private partial void LogSendFailed(string deploymentId, string appSlug, string oauthClientId, string grantId, string errorCode, string errorMessage);
+
+    /// <summary>The state of one run, shared by its parallel visits (counters are updated with <see cref="Interlocked"/>).</summary>
+    private sealed class Run(Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect)
+    {
+        public readonly int[] ByKind = new int[FindingKinds.All.Count];
+        public int Clients;
+        public int Grants;
+        public int Published;
+        public int Suppressed;
+        public int RevocationSlots;
+        public int RevocationsRequested;
+        public int RevocationsDeferred;
+
+        public Guid RunId { get; } = runId;
+
+        public DateTimeOffset Now { get; } = now;
+
+        public bool DryRun { get; } = dryRun;
+
+        public GrantAuditOptions Settings { get; } = settings;
+
+        public HashSet<string> RevokeKinds { get; } = revokeKinds;
+
+        public ConcurrentQueue<JobError> Errors { get; } = new();
+
+        public ConcurrentBag<GrantAuditFinding>? Collected { get; } = collect ? [] : null;
+    }
 }
