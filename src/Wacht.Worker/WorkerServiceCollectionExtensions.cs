@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wacht.Client;
 using Wacht.Worker.Commands;
+using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
 using Wacht.Worker.Rotation;
@@ -25,6 +26,7 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddWachtCommandExecution();
         services.AddWachtMessaging(configuration, configureBus);
+        services.AddWachtScheduling(configuration);
         return services;
     }
 
