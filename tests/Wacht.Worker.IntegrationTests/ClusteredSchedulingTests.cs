@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Quartz;
-using Wacht.Worker.Jobs;
 using Wacht.Worker.IntegrationTests.Ledger;
+using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.TestSupport;
 
