@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wacht.Client;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Grants;
+using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
 using Wacht.Worker.Rotation;
@@ -26,6 +27,7 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddWachtCommandExecution();
         services.AddWachtMessaging(configuration, configureBus);
+        services.AddWachtScheduling(configuration);
         return services;
     }
 

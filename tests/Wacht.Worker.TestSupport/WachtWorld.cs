@@ -98,6 +98,10 @@ public sealed class WachtWorld : IAsyncDisposable
         settings["Worker:Messaging:Retry:MinInterval"] = "00:00:00.020";
         settings["Worker:Messaging:Retry:MaxInterval"] = "00:00:00.200";
         settings["Worker:Messaging:Retry:IntervalDelta"] = "00:00:00.020";
+
+        // Test hosts don't run the cron jobs (an hourly audit firing mid-test would publish findings); the scheduling
+        // tests turn it back on.
+        settings["Worker:Scheduling:Enabled"] = "false";
         return settings;
     }
 

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+using Quartz;
+using Wacht.Worker.Grants;
+using Wacht.Worker.Ledger;
+
+namespace Wacht.Worker.Jobs;
+
+/// <summary>The Quartz job that fires <see cref="GrantAudit"/> on <c>Worker:GrantAudit:Cron</c>.</summary>
+[DisallowConcurrentExecution]
+internal sealed class GrantAuditJob(GrantAudit audit, ILogger<GrantAuditJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var request = ScheduledRun.Request(context);
+        try
+        {
+            var report = await audit.RunAsync(request, context.CancellationToken).ConfigureAwait(false);
+            var s = report.Summary;
+            JobLog.AuditFinished(logger, s.RunId, request.ScheduledFireAt, request.Instance ?? "", s.Deployments, s.Grants, s.FindingsByKind.Values.Sum(), s.FindingsPublished, s.FindingsSuppressed, s.RevocationsRequested, s.Errors.Count, s.DryRun);
+        }
+        catch (Exception exception) when (ScheduledRun.ShouldReport(exception, context))
+        {
+            throw ScheduledRun.Failed(logger, JobNames.GrantAudit, request, exception);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Grants;
+using Wacht.Worker.Rotation;
+
+namespace Wacht.Worker.Jobs;
+
+/// <summary>Prints the report of an on-demand sweep or audit (the <c>sweep</c> and <c>audit</c> commands) for people.</summary>
+internal static class JobReportPrinter
+{
+    private const int DetailWidth = 60;
+
+    public static void PrintSweep(SweepReport report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Summary;
+        Header(output, "Rotation sweep", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
+
+        output.WriteLine();
+        if (report.Decisions.Count == 0)
+        {
+            output.WriteLine("No client is due or nearly due.");
+        }
+        else
+        {
+            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT ID", 40), ("CLIENT NAME", 30), ("AGE (DAYS)", 0), ("AGE SOURCE", 0), ("ACTION", 0), ("COMMAND", 0));
+            foreach (var d in report.Decisions
+                .OrderBy(d => d.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(d => d.AppSlug, StringComparer.Ordinal)
+                .ThenBy(d => d.ClientId, StringComparer.Ordinal))
+            {
+                table.Add(d.DeploymentId, d.AppSlug, d.ClientId, d.ClientName, Math.Floor(d.Age.TotalDays).ToString("0", CultureInfo.InvariantCulture), d.AgeSource, d.Action, ShortId(d.CommandId));
+            }
+
+            table.WriteTo(output);
+        }
+
+        output.WriteLine();
+        output.WriteLine(Invariant($"Clients seen: {s.ClientsSeen}   due: {s.Due}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.Rotated}   warned: {s.Warned}   failed: {s.Failed}"));
+        output.WriteLine("Skipped: " + Counts(s.Skipped, SkipOrder));
+        Errors(output, s.Errors);
+    }
+
+    public static void PrintAudit(AuditReport report, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Summary;
+        Header(output, "Grant audit", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
+        output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
+
+        output.WriteLine();
+        if (report.Findings.Count == 0)
+        {
+            output.WriteLine("No findings.");
+        }
+        else
+        {
+            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("GRANT", 40), ("KIND", 0), ("REMEDIATION", 0), ("DETAIL", DetailWidth));
+            foreach (var f in report.Findings
+                .OrderBy(f => f.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(f => f.AppSlug, StringComparer.Ordinal)
+                .ThenBy(f => f.ClientId, StringComparer.Ordinal)
+                .ThenBy(f => f.GrantId, StringComparer.Ordinal)
+                .ThenBy(f => f.Kind, StringComparer.Ordinal))
+            {
+                var remediation = f.RevokeCommandId is { } id ? $"{f.Remediation} ({ShortId(id)})" : f.Remediation;
+                table.Add(f.DeploymentId, f.AppSlug, f.ClientId, f.GrantId, f.Kind, remediation, f.Detail);
+            }
+
+            table.WriteTo(output);
+        }
+
+        output.WriteLine();
+        output.WriteLine("Findings by kind: " + Counts(s.FindingsByKind, FindingKinds.All));
+        output.WriteLine(Invariant($"Findings published: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
+        output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}"));
+        Errors(output, s.Errors);
+    }
+
+    /// <summary>The first 8 hex digits of a command id (what the table shows), or "-".</summary>
+    public static string ShortId(Guid? id) => id is { } value ? value.ToString("N", CultureInfo.InvariantCulture)[..8] : "-";
+
+    private static readonly string[] SkipOrder =
+    [
+        SweepSkipReasons.NotDue, SweepSkipReasons.CapReached, SweepSkipReasons.Inactive, SweepSkipReasons.AppInactive,
+        SweepSkipReasons.NoSecret, SweepSkipReasons.Filtered,
+    ];
+
+    private static void Header(TextWriter output, string title, Guid runId, string trigger, bool dryRun, DateTimeOffset startedAt, DateTimeOffset finishedAt, int deployments)
+    {
+        output.WriteLine(Invariant($"{title} {runId}"));
+        output.WriteLine(Invariant($"Trigger: {trigger}   dry run: {(dryRun ? "yes" : "no")}   deployments: {deployments}"));
+        output.WriteLine(Invariant($"Started: {startedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z   finished: {finishedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z   ({(finishedAt - startedAt).TotalSeconds:0.0} s)"));
+    }
+
+    /// <summary>"a 1, b 0, …": the known keys in order (zeros included), then any other key.</summary>
+    private static string Counts(IReadOnlyDictionary<string, int> counts, IReadOnlyList<string> order)
+    {
+        var keys = order.Concat(counts.Keys.Where(k => !order.Contains(k)).Order(StringComparer.Ordinal));
+        return string.Join(", ", keys.Select(k => Invariant($"{k} {counts.GetValueOrDefault(k)}")));
+    }
+
+    private static void Errors(TextWriter output, IReadOnlyList<JobError> errors)
+    {
+        output.WriteLine(Invariant($"Errors: {errors.Count}"));
+        foreach (var e in errors)
+        {
+            var where = string.Join('/', new[] { e.DeploymentId, e.AppSlug, e.OAuthClientId }.Where(p => !string.IsNullOrEmpty(p)));
+            output.WriteLine($"  {where}: {e.Code}: {TextTable.Truncate(e.Message, 200)}");
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

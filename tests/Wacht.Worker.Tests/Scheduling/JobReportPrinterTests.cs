@@ -1,0 +1,114 @@
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Grants;
+using Wacht.Worker.Jobs;
+using Wacht.Worker.Rotation;
+
+namespace Wacht.Worker.Tests.Scheduling;
+
+public sealed class JobReportPrinterTests
+{
+    private static readonly DateTimeOffset Started = new(2026, 3, 1, 3, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Sweep_PrintsHeader_OneRowPerDecision_AndTheCountsWithSkippedByReason()
+    {
+        var commandId = Guid.Parse("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9");
+        var report = new SweepReport(
+            new RotationSweepCompleted
+            {
+                RunId = Guid.Parse("11111111-2222-3333-4444-555555555555"),
+                Trigger = JobTriggers.Manual,
+                StartedAt = Started,
+                FinishedAt = Started.AddSeconds(2.5),
+                Deployments = 1,
+                ClientsSeen = 4,
+                Due = 1,
+                Rotated = 1,
+                Warned = 1,
+                Skipped = new Dictionary<string, int> { [SweepSkipReasons.NotDue] = 1, [SweepSkipReasons.NoSecret] = 1 },
+            },
+            [
+                new SweepDecision("7283910238471", "analytics-api", "oc_1", "cid_reporting", "reporting-service", SweepActions.Rotate,
+                    Started.AddDays(-123), "created_at", TimeSpan.FromDays(123.6), commandId, "secret 123 days old, max 90"),
+                new SweepDecision("7283910238471", "analytics-api", "oc_2", "cid_etl", "etl-pipeline", SweepActions.Warn,
+                    Started.AddDays(-80), "ledger", TimeSpan.FromDays(80), null, "due in 10 days"),
+            ]);
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintSweep(report, output);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("Rotation sweep 11111111-2222-3333-4444-555555555555", lines);
+        Assert.Contains(lines, l => l.StartsWith("Trigger: manual", StringComparison.Ordinal) && l.Contains("dry run: no", StringComparison.Ordinal) && l.Contains("deployments: 1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("2026-03-01 03:00:00Z", StringComparison.Ordinal));
+        var rotateRow = Assert.Single(lines, l => l.Contains("cid_reporting", StringComparison.Ordinal));
+        Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_reporting\s+reporting-service\s+123\s+created_at\s+rotate\s+0a1b2c3d$", rotateRow);
+        Assert.Matches(@"cid_etl\s+etl-pipeline\s+80\s+ledger\s+warn\s+-$", Assert.Single(lines, l => l.Contains("cid_etl", StringComparison.Ordinal)));
+        Assert.Contains("Clients seen: 4   due: 1   rotations requested: 1   warned: 1   failed: 0", lines);
+        Assert.Contains("Skipped: not_due 1, cap_reached 0, inactive 0, app_inactive 0, no_secret 1, filtered 0", lines);
+        Assert.Contains("Errors: 0", lines);
+
+        // The columns line up: every row's ACTION cell starts where the header's does.
+        var header = Assert.Single(lines, l => l.StartsWith("DEPLOYMENT", StringComparison.Ordinal));
+        Assert.Equal(header.IndexOf("ACTION", StringComparison.Ordinal), rotateRow.IndexOf("rotate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_PrintsTheFindingRow_CountsByKind_AndErrors()
+    {
+        var report = new AuditReport(
+            new GrantAuditCompleted
+            {
+                RunId = Guid.NewGuid(),
+                Trigger = JobTriggers.Manual,
+                DryRun = true,
+                StartedAt = Started,
+                FinishedAt = Started.AddSeconds(1),
+                Deployments = 2,
+                Apps = 1,
+                Clients = 3,
+                Grants = 5,
+                FindingsByKind = new Dictionary<string, int> { [FindingKinds.ExpiredButActive] = 1 },
+                FindingsPublished = 1,
+                RevocationsRequested = 1,
+                Errors = [new JobError("5550001112223", null, null, ErrorCodes.WachtUnavailable, "connection refused")],
+            },
+            [
+                new GrantAuditFinding
+                {
+                    DeploymentId = "7283910238471",
+                    AppSlug = "analytics-api",
+                    ClientId = "cid_reporting",
+                    GrantId = "gr_42",
+                    Kind = FindingKinds.ExpiredButActive,
+                    Remediation = FindingRemediations.WouldRevoke,
+                    Detail = "expired 2026-01-01T00:00:00Z " + new string('x', 200),
+                },
+            ]);
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintAudit(report, output);
+
+        var text = output.ToString();
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains(lines, l => l.Contains("dry run: yes", StringComparison.Ordinal) && l.Contains("deployments: 2", StringComparison.Ordinal));
+        var row = Assert.Single(lines, l => l.Contains("gr_42", StringComparison.Ordinal));
+        Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_reporting\s+gr_42\s+ExpiredButActive\s+would_revoke\s+expired 2026-01-01T00:00:00Z x+…$", row);
+        Assert.True(row.Length < 200, "the long detail is cut");
+        Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0", lines);
+        Assert.Contains("Findings published: 1   suppressed (already reported): 0", lines);
+        Assert.Contains("Revocations that would be requested: 1   deferred (cap): 0", lines);
+        Assert.Contains("Errors: 1", lines);
+        Assert.Contains("  5550001112223: wacht_unavailable: connection refused", lines);
+    }
+
+    [Fact]
+    public void Audit_WithoutFindings_SaysSo()
+    {
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintAudit(new AuditReport(new GrantAuditCompleted { Trigger = JobTriggers.Manual }, []), output);
+
+        Assert.Contains("No findings.", output.ToString(), StringComparison.Ordinal);
+    }
+}
