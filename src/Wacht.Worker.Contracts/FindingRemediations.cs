@@ -14,4 +14,10 @@ public static class FindingRemediations
 
     /// <summary>The run's revocation cap was reached: the next run takes it.</summary>
     public const string RevokeDeferred = "revoke_deferred";
+
+    /// <summary>
+    /// The RevokeGrant the audit sent earlier today (<see cref="GrantAuditFinding.RevokeCommandId"/>) failed for good
+    /// (see its <see cref="GrantRevocationFailed"/>); the audit sends a new one the next day.
+    /// </summary>
+    public const string RevokeFailed = "revoke_failed";
 }

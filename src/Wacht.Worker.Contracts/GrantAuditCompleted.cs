@@ -42,5 +42,8 @@ public sealed record GrantAuditCompleted
     /// <summary>Revocations left for the next run by the per-run cap.</summary>
     public int RevocationsDeferred { get; init; }
 
+    /// <summary>Grants not sent again today because today's RevokeGrant for them failed for good (retried the next day).</summary>
+    public int RevocationsFailed { get; init; }
+
     public IReadOnlyList<JobError> Errors { get; init; } = [];
 }

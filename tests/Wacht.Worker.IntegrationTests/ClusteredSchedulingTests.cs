@@ -20,6 +20,7 @@ public sealed class ClusteredSchedulingTests
         await using var database = await PostgresDatabase.CreateAsync();
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
+        settings["Worker:Scheduling:Enabled"] = "true"; // test hosts have it off by default
         settings["Worker:Ledger:Provider"] = "PostgreSql";
         settings["Worker:Ledger:ConnectionString"] = database.ConnectionString;
         // No Worker:Scheduling:ConnectionString: the scheduler reuses the ledger's.
@@ -81,6 +82,7 @@ public sealed class ClusteredSchedulingTests
         await using var database = await PostgresDatabase.CreateAsync();
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
+        settings["Worker:Scheduling:Enabled"] = "true"; // test hosts have it off by default
         settings["Worker:Scheduling:Store"] = "PostgreSql";
         settings["Worker:Scheduling:ConnectionString"] = database.ConnectionString;
         settings["Worker:RotationSweep:Cron"] = "0 0 3 * * ?";

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ namespace Wacht.Worker.Grants;
 public sealed partial class GrantAudit(
     InventoryWalker walker,
     IJobLedger ledger,
+    ICommandLedger commands,
     IBus bus,
     IOptionsMonitor<GrantAuditOptions> options,
     TimeProvider time,
@@ -84,10 +86,12 @@ public sealed partial class GrantAudit(
             FindingsSuppressed = run.Suppressed,
             RevocationsRequested = run.RevocationsRequested,
             RevocationsDeferred = run.RevocationsDeferred,
+            RevocationsFailed = run.RevocationsFailed,
             Errors = errors,
         };
 
-        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+        // Recorded before the summary is published: a run that sent commands always leaves its record, even when
+        // the publish then fails.
         await ledger.RecordJobRunAsync(
             new JobRunRecord(
                 run.RunId,
@@ -101,6 +105,7 @@ public sealed partial class GrantAudit(
                 Succeeded: errors.Count == 0,
                 SummaryJson: OutcomeCodec.Serialize(summary)),
             cancellationToken).ConfigureAwait(false);
+        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
 
         LogCompleted(
             run.RunId, request.Trigger, run.DryRun, summary.Deployments, summary.Apps, summary.Clients, summary.Grants,
@@ -176,7 +181,9 @@ public sealed partial class GrantAudit(
                 };
                 run.Collected?.Add(finding);
 
-                var hash = GrantAuditRules.HashDetail(rule.Detail);
+                // The remediation is part of what subscribers were told: a finding whose revocation was deferred and is
+                // now requested (or that a dry run reported) is news, and is published again at once.
+                var hash = GrantAuditRules.HashDetail($"{rule.Detail}\n{remediation}");
                 var publish = !previous.TryGetValue((grant.Id, rule.Kind), out var last)
                     || !string.Equals(last.DetailHash, hash, StringComparison.Ordinal)
                     || last.LastPublishedAt <= run.Now - run.Settings.RepublishAfter;
@@ -189,7 +196,9 @@ public sealed partial class GrantAudit(
 
                 await bus.Publish(finding, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref run.Published);
-                toRecord.Add(new PublishedFinding(deploymentId, client.Id, grant.Id, rule.Kind, hash, time.GetUtcNow()));
+                // The run's "now", not the publish time: the next run that starts RepublishAfter later publishes it again,
+                // instead of drifting one run late every interval.
+                toRecord.Add(new PublishedFinding(deploymentId, client.Id, grant.Id, rule.Kind, hash, run.Now));
             }
         }
 
@@ -211,6 +220,17 @@ public sealed partial class GrantAudit(
             return (FindingRemediations.Reported, null);
         }
 
+        // One command id per grant and UTC day: repeats within the day (hourly runs, a re-fired trigger) are answered
+        // by the ledger without calling Wacht; a revocation that failed for good is tried again the next day instead of
+        // never (the ledger would replay a failed command id forever).
+        var commandId = RevokeCommandId(visit.DeploymentId, grant.Id, run.Now);
+        if (await commands.FindAsync(commandId, cancellationToken).ConfigureAwait(false) is { State: CommandState.Failed, Outcome.Retryable: false })
+        {
+            // Sending it again today would only replay the failure (and take a slot a new grant could use).
+            Interlocked.Increment(ref run.RevocationsFailed);
+            return (FindingRemediations.RevokeFailed, commandId);
+        }
+
         // The cap slot is taken before sending, so parallel visits never send more than the cap between them.
         if (Interlocked.Increment(ref run.RevocationSlots) > run.Settings.MaxRevocationsPerRun)
         {
@@ -226,7 +246,7 @@ public sealed partial class GrantAudit(
 
         var command = new RevokeGrant
         {
-            CommandId = DeterministicGuid.Create("grant-audit-revoke", visit.DeploymentId, grant.Id),
+            CommandId = commandId,
             DeploymentId = visit.DeploymentId,
             AppSlug = visit.App.Slug,
             OAuthClientId = visit.Client.Id,
@@ -247,12 +267,18 @@ public sealed partial class GrantAudit(
             var failure = CommandFailure.From(e);
             run.Errors.Enqueue(new JobError(visit.DeploymentId, visit.App.Slug, visit.Client.Id, failure.Code, $"RevokeGrant for grant {grant.Id} could not be sent: {failure.Message}"));
             LogSendFailed(visit.DeploymentId, visit.App.Slug, visit.Client.Id, grant.Id, failure.Code, failure.Message);
+            Interlocked.Increment(ref run.RevocationsDeferred);
             return (FindingRemediations.RevokeDeferred, null);
         }
 
         Interlocked.Increment(ref run.RevocationsRequested);
         return (FindingRemediations.RevokeRequested, command.CommandId);
     }
+
+    /// <summary>The RevokeGrant command id the audit uses for a grant on the UTC day of <paramref name="now"/>.</summary>
+    public static Guid RevokeCommandId(string deploymentId, string grantId, DateTimeOffset now) =>
+        DeterministicGuid.Create(
+            "grant-audit-revoke", deploymentId, grantId, DateOnly.FromDateTime(now.UtcDateTime).ToString("O", CultureInfo.InvariantCulture));
 
     private static HashSet<string> RevokeKinds(GrantAuditOptions settings) =>
         // Configuration keys are case-insensitive; the validator only lets FindingKinds names (in any case) through.
@@ -300,6 +326,8 @@ public sealed partial class GrantAudit(
         public int RevocationSlots;
         public int RevocationsRequested;
         public int RevocationsDeferred;
+
+        public int RevocationsFailed;
 
         public Guid RunId { get; } = runId;
 

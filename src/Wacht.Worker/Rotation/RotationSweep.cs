@@ -215,7 +215,7 @@ public sealed partial class RotationSweep(
             Errors = errors,
         };
 
-        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+        // Recorded before the summary is published: a run that sent commands always leaves its record.
         await jobLedger.RecordJobRunAsync(
             new JobRunRecord(
                 runId,
@@ -229,6 +229,7 @@ public sealed partial class RotationSweep(
                 Succeeded: errors.Count == 0,
                 SummaryJson: OutcomeCodec.Serialize(summary)),
             cancellationToken).ConfigureAwait(false);
+        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
         LogCompleted(runId, request.Trigger, dryRun, summary.Deployments, summary.ClientsSeen, summary.Due, summary.Rotated, deferred, summary.Warned, summary.Failed);
 
         decisions.Sort(static (a, b) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Wacht.Client;
+using Wacht.Emulator;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
@@ -166,7 +167,7 @@ public sealed class GrantAuditDemoSeedTests
         Assert.Equal(grants, sent.Select(c => c.GrantId).Order());
         Assert.All(sent, c =>
         {
-            Assert.Equal(DeterministicGuid.Create("grant-audit-revoke", c.DeploymentId, c.GrantId), c.CommandId);
+            Assert.Equal(Wacht.Worker.Grants.GrantAudit.RevokeCommandId(c.DeploymentId, c.GrantId, AuditWorld.Now), c.CommandId);
             Assert.Equal(CommandTriggers.Audit, c.Trigger);
             Assert.Equal("wacht-worker grant audit", c.RequestedBy);
         });
@@ -213,6 +214,35 @@ public sealed class GrantAuditDemoSeedTests
             Assert.Null(f.RevokeCommandId);
         });
         Assert.True(Assert.Single(w.Ledger.Runs).DryRun);
+    }
+
+    [Fact]
+    public async Task RevokeThatFailedForGood_IsNotResentTheSameDay_TakesNoSlot_AndIsRetriedTheNextDay()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed(), Settings(("Remediation:ExpiredButActive", "Revoke")));
+        // Wacht refuses every revoke with a 400: a permanent failure (a 401/403 would be retryable: a fixed key helps).
+        w.Emulator.Faults.Add(new FaultRule { Operation = WachtWorldOperations.Revoke, ErrorStatus = 400 });
+
+        var first = await w.Audit.RunAsync(Manual(), CancellationToken.None);
+        Assert.Equal(8, first.Summary.RevocationsRequested);
+        var failed = await WaitForAsync(w, () => w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<GrantRevocationFailed>().ToList(), 8);
+        Assert.All(failed, f => Assert.False(f.Retryable));
+
+        // An hour later the same day: the ledger says today's command failed for good, so nothing is sent again.
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        var second = await w.Audit.RunAsync(Manual(), CancellationToken.None);
+        Assert.Equal((0, 8), (second.Summary.RevocationsRequested, second.Summary.RevocationsFailed));
+        Assert.All(second.Findings.Where(f => ExpiredGrants.Contains(f.GrantId)), f => Assert.Equal(FindingRemediations.RevokeFailed, f.Remediation));
+        var revokeCalls = w.Emulator.Calls.Count(WachtWorldOperations.Revoke, P) + w.Emulator.Calls.Count(WachtWorldOperations.Revoke, S);
+
+        // The cause is gone; the next day the audit sends new commands and the grants are revoked.
+        w.Emulator.Faults.Clear();
+        w.Clock.Advance(TimeSpan.FromDays(1));
+        var third = await w.Audit.RunAsync(Manual(), CancellationToken.None);
+        Assert.Equal(8, third.Summary.RevocationsRequested);
+        var revoked = await WaitForAsync(w, () => w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<GrantRevoked>().ToList(), 8);
+        Assert.Equal(ExpiredGrants.Order(), revoked.Select(r => r.GrantId).Order());
+        Assert.True(w.Emulator.Calls.Count(WachtWorldOperations.Revoke, P) + w.Emulator.Calls.Count(WachtWorldOperations.Revoke, S) > revokeCalls);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class SchedulingRegistrationTests
     {
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
+        settings["Worker:Scheduling:Enabled"] = "true"; // test hosts have it off by default
         settings["Worker:RotationSweep:Cron"] = "0 30 4 * * ?";
         using var host = await StartAsync(settings);
 
@@ -45,6 +46,7 @@ public sealed class SchedulingRegistrationTests
     {
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
+        settings["Worker:Scheduling:Enabled"] = "true"; // test hosts have it off by default
         settings["Worker:GrantAudit:Enabled"] = "false";
         using var host = await StartAsync(settings);
 
@@ -73,6 +75,7 @@ public sealed class SchedulingRegistrationTests
     {
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
+        settings["Worker:Scheduling:Enabled"] = "true"; // test hosts have it off by default
         settings["Worker:GrantAudit:Cron"] = "every hour";
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
