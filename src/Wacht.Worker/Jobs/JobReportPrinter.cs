@@ -73,7 +73,7 @@ internal static class JobReportPrinter
         output.WriteLine();
         output.WriteLine("Findings by kind: " + Counts(s.FindingsByKind, FindingKinds.All));
         output.WriteLine(Invariant($"Findings published: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
-        output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}"));
+        output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}   failed today (retried tomorrow): {s.RevocationsFailed}"));
         Errors(output, s.Errors);
     }
 
