@@ -98,7 +98,7 @@ public sealed class GrantAuditDemoSeedTests
         Assert.Equal(summary.RunId, expired.RunId);
         Assert.Equal("scopes not supported: analytics:admin", report.Findings.Single(f => f.Kind == FindingKinds.ScopeNotSupported).Detail);
 
-        var run = Assert.Single(w.Ledger.Runs);
+        var run = Assert.Single(await w.RunsAsync());
         Assert.Equal((summary.RunId, JobNames.GrantAudit, JobTriggers.Manual, false, true, "test"), (run.RunId, run.Job, run.Trigger, run.DryRun, run.Succeeded, run.Instance));
         using var json = JsonDocument.Parse(run.SummaryJson);
         Assert.Equal(24, json.RootElement.GetProperty("grants").GetInt32());
@@ -122,7 +122,7 @@ public sealed class GrantAuditDemoSeedTests
         await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
         var first = await w.Audit.RunAsync(Manual(), CancellationToken.None);
         Assert.Equal(17, first.Summary.FindingsPublished);
-        Assert.Equal(17, w.Ledger.PublishedFindings.Count);
+        Assert.Equal(17, (await w.PublishedFindingRecordsAsync()).Count);
 
         w.Clock.Advance(TimeSpan.FromHours(1));
         var second = await w.Audit.RunAsync(Manual(), CancellationToken.None);
@@ -213,7 +213,7 @@ public sealed class GrantAuditDemoSeedTests
             Assert.Equal(FindingRemediations.WouldRevoke, f.Remediation);
             Assert.Null(f.RevokeCommandId);
         });
-        Assert.True(Assert.Single(w.Ledger.Runs).DryRun);
+        Assert.True(Assert.Single(await w.RunsAsync()).DryRun);
     }
 
     [Fact]
@@ -297,7 +297,7 @@ public sealed class GrantAuditDemoSeedTests
         Assert.Equal(3, report.Summary.Deployments);
         Assert.Equal(24, report.Summary.Grants);
         Assert.Equal(17, report.Findings.Count);
-        Assert.False(Assert.Single(w.Ledger.Runs).Succeeded);
+        Assert.False(Assert.Single(await w.RunsAsync()).Succeeded);
         Assert.DoesNotContain("wk_test_unreachable", w.Logs.AllText, StringComparison.Ordinal);
     }
 
