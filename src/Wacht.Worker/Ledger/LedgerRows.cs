@@ -79,73 +79,59 @@ internal static class LedgerRows
     }
 
     /// <summary>The rotations the query selects (<see cref="LedgerSchema.RotationColumns"/>), in its order.</summary>
-    internal static async Task<List<RotationRecord>> ReadRotationsAsync(
+    internal static Task<List<RotationRecord>> ReadRotationsAsync(
         DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rotations = new List<RotationRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rotations.Add(new RotationRecord(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                readTimestamp(reader, 5),
-                reader.GetString(6),
-                NullableString(reader, 7),
-                NullableString(reader, 8),
-                reader.GetString(9),
-                reader.GetString(10),
-                reader.GetString(11)));
-        }
-
-        return rotations;
-    }
+        => ReadAllAsync(command, reader => new RotationRecord(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            readTimestamp(reader, 5),
+            reader.GetString(6),
+            NullableString(reader, 7),
+            NullableString(reader, 8),
+            reader.GetString(9),
+            reader.GetString(10),
+            reader.GetString(11)), cancellationToken);
 
     /// <summary>The job runs the query selects (<see cref="LedgerSchema.JobRunColumns"/>), in its order.</summary>
-    internal static async Task<List<JobRunRecord>> ReadJobRunsAsync(
+    internal static Task<List<JobRunRecord>> ReadJobRunsAsync(
         DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var runs = new List<JobRunRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            runs.Add(new JobRunRecord(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : readTimestamp(reader, 4),
-                readTimestamp(reader, 5),
-                readTimestamp(reader, 6),
-                reader.GetString(7),
-                reader.GetBoolean(8),
-                reader.GetString(9)));
-        }
-
-        return runs;
-    }
+        => ReadAllAsync(command, reader => new JobRunRecord(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetBoolean(3),
+            reader.IsDBNull(4) ? null : readTimestamp(reader, 4),
+            readTimestamp(reader, 5),
+            readTimestamp(reader, 6),
+            reader.GetString(7),
+            reader.GetBoolean(8),
+            reader.GetString(9)), cancellationToken);
 
     /// <summary>The published findings the query selects (<see cref="LedgerSchema.PublishedFindingColumns"/>), in its order.</summary>
-    internal static async Task<List<PublishedFinding>> ReadPublishedFindingsAsync(
+    internal static Task<List<PublishedFinding>> ReadPublishedFindingsAsync(
         DbCommand command, Func<DbDataReader, int, DateTimeOffset> readTimestamp, CancellationToken cancellationToken)
+        => ReadAllAsync(command, reader => new PublishedFinding(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            readTimestamp(reader, 5)), cancellationToken);
+
+    /// <summary>Every row the command selects, mapped by <paramref name="map"/>.</summary>
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var findings = new List<PublishedFinding>();
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            findings.Add(new PublishedFinding(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                readTimestamp(reader, 5)));
+            rows.Add(map(reader));
         }
 
-        return findings;
+        return rows;
     }
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
