@@ -74,6 +74,16 @@ public sealed class ClusteredSchedulingTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('qrtz_triggers', 'qrtz_cron_triggers', 'qrtz_scheduler_state')", connection);
         Assert.Equal(3L, (long)(await command.ExecuteScalarAsync())!);
+
+        // The audits really ran against Wacht and each left one run record in the shared ledger: no fire twice.
+        await using var recorded = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT scheduled_fire_at), count(*) FILTER (WHERE succeeded) FROM job_runs WHERE job = 'grant-audit'", connection);
+        await using var reader = await recorded.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var (total, distinctFires, succeeded) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        Assert.True(total >= expected.Count, $"{total} audit runs recorded for {expected.Count} fires");
+        Assert.Equal(total, distinctFires);
+        Assert.Equal(total, succeeded);
     }
 
     [Fact]
