@@ -136,7 +136,6 @@ public sealed partial class GrantAudit(
         var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref run.Grants, grants.Count);
 
-        // Evaluate first: most clients have nothing to report, and then the ledger is not read at all.
         var perGrant = new List<(OAuthGrant Grant, IReadOnlyList<GrantRuleFinding> Findings)>();
         foreach (var grant in grants)
         {
@@ -147,13 +146,22 @@ public sealed partial class GrantAudit(
             }
         }
 
+        // Read for every client, even one with nothing to report now: findings published earlier that no longer hold
+        // are forgotten, so one that comes back is news again (and resolved findings don't pile up in the ledger).
+        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(static p => (p.GrantId, p.Kind));
+        var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
+        var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
+        if (resolved.Count > 0)
+        {
+            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken).ConfigureAwait(false);
+        }
+
         if (perGrant.Count == 0)
         {
             return;
         }
 
-        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken).ConfigureAwait(false))
-            .ToDictionary(static p => (p.GrantId, p.Kind));
         var toRecord = new List<PublishedFinding>();
         foreach (var (grant, found) in perGrant)
         {

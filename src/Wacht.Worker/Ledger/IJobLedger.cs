@@ -29,4 +29,10 @@ public interface IJobLedger
     /// <see cref="PublishedFinding.LastPublishedAt"/> of an existing grant+kind).
     /// </summary>
     Task RecordPublishedFindingsAsync(IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets published findings that no longer hold (the grant was revoked, the scope un-archived…), in one
+    /// transaction, so that if one comes back it is published as new, and the table does not keep resolved findings.
+    /// </summary>
+    Task ForgetPublishedFindingsAsync(string deploymentId, IReadOnlyList<(string GrantId, string Kind)> resolved, CancellationToken cancellationToken);
 }

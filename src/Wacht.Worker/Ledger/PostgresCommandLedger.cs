@@ -533,6 +533,34 @@ public sealed class PostgresCommandLedger : ICommandLedger, IJobLedger
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task ForgetPublishedFindingsAsync(
+        string deploymentId, IReadOnlyList<(string GrantId, string Kind)> resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        if (resolved.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var batch = new NpgsqlBatch(connection, transaction) { Timeout = _commandTimeoutSeconds })
+        {
+            foreach (var (grantId, kind) in resolved)
+            {
+                var delete = new NpgsqlBatchCommand("DELETE FROM audit_findings WHERE deployment_id = $1 AND grant_id = $2 AND kind = $3;");
+                delete.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = deploymentId });
+                delete.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = grantId });
+                delete.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = kind });
+                batch.BatchCommands.Add(delete);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) =>
         new(sql, connection, transaction) { CommandTimeout = _commandTimeoutSeconds };
 

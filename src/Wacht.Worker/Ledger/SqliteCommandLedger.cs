@@ -550,6 +550,35 @@ public sealed class SqliteCommandLedger : ICommandLedger, IJobLedger
         transaction.Commit();
     }
 
+    public async Task ForgetPublishedFindingsAsync(
+        string deploymentId, IReadOnlyList<(string GrantId, string Kind)> resolved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        if (resolved.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var delete = Command(connection, transaction,
+            "DELETE FROM audit_findings WHERE deployment_id = $deployment AND grant_id = $grant AND kind = $kind;"))
+        {
+            delete.Parameters.AddWithValue("$deployment", deploymentId);
+            var grant = delete.Parameters.Add("$grant", SqliteType.Text);
+            var kind = delete.Parameters.Add("$kind", SqliteType.Text);
+            foreach (var (grantId, findingKind) in resolved)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                grant.Value = grantId;
+                kind.Value = findingKind;
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        transaction.Commit();
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

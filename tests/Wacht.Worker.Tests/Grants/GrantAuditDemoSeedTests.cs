@@ -153,6 +153,28 @@ public sealed class GrantAuditDemoSeedTests
     }
 
     [Fact]
+    public async Task ResolvedFinding_ThatComesBack_IsPublishedAgainAtOnce()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
+        await w.Audit.RunAsync(Manual(), CancellationToken.None);
+
+        // Un-archiving reports:legacy resolves the ScopeArchived findings of …005 and …015: they are forgotten.
+        await w.Wacht(P).UnarchiveOAuthScopeAsync("analytics-api", "reports:legacy");
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        var resolved = await w.Audit.RunAsync(Manual(), CancellationToken.None);
+        Assert.Equal((0, 15), (resolved.Summary.FindingsPublished, resolved.Summary.FindingsSuppressed));
+        Assert.Equal(15, (await w.PublishedFindingRecordsAsync()).Count);
+
+        // Archived again an hour later, well within RepublishAfter: news, published at once.
+        await w.Wacht(P).ArchiveOAuthScopeAsync("analytics-api", "reports:legacy");
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        var back = await w.Audit.RunAsync(Manual(), CancellationToken.None);
+        var published = w.PublishedFindings().Where(f => f.RunId == back.Summary.RunId).ToList();
+        Assert.Equal(["7283910238471500005", "7283910238471500015"], published.Select(f => f.GrantId).Order());
+        Assert.All(published, f => Assert.Equal(FindingKinds.ScopeArchived, f.Kind));
+    }
+
+    [Fact]
     public async Task RevokeConfigured_SendsOneRevokeGrantPerGrant_WithAuditTriggerAndDeterministicId()
     {
         await using var w = await AuditWorld.StartAsync(

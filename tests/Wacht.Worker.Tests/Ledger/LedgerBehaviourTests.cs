@@ -737,6 +737,21 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishedFindings_Forgotten_AreNotListedAnyMore_AndTheOthersStay()
+    {
+        var expired = Finding("grant-1");
+        var archived = Finding("grant-1") with { Kind = "ScopeArchived" };
+        var other = Finding("grant-2");
+        var elsewhere = Finding("grant-1") with { DeploymentId = "999" };
+        await Jobs.RecordPublishedFindingsAsync([expired, archived, other, elsewhere], CancellationToken.None);
+
+        await Jobs.ForgetPublishedFindingsAsync("7283910238471", [("grant-1", expired.Kind), ("grant-9", expired.Kind)], CancellationToken.None);
+
+        Assert.Equal([archived, other], await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal([elsewhere], await Jobs.ListPublishedFindingsAsync("999", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task PublishedFindings_ManyInOneCall_AreAllRecorded_TheLastOfADuplicateWinning()
     {
         var findings = Enumerable.Range(0, 500).Select(i => Finding($"grant-{i:D4}")).ToList();
