@@ -36,6 +36,7 @@ public sealed partial class GrantAudit(
     IBus bus,
     IOptionsMonitor<GrantAuditOptions> options,
     TimeProvider time,
+    JobMetrics metrics,
     ILogger<GrantAudit> logger)
 {
     /// <summary>Who the RevokeGrant commands say asked.</summary>
@@ -106,6 +107,7 @@ public sealed partial class GrantAudit(
                 SummaryJson: OutcomeCodec.Serialize(summary)),
             cancellationToken).ConfigureAwait(false);
         await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+        metrics.Completed(summary);
 
         LogCompleted(
             run.RunId, request.Trigger, run.DryRun, summary.Deployments, summary.Apps, summary.Clients, summary.Grants,

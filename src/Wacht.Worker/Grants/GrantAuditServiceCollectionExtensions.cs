@@ -21,6 +21,8 @@ public static class GrantAuditServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrantAuditOptions>, GrantAuditOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InventoryWalker>();
+        services.AddMetrics();
+        services.TryAddSingleton<JobMetrics>();
         services.TryAddSingleton<GrantAudit>();
         return services;
     }

@@ -58,6 +58,7 @@ public sealed partial class RotationSweep(
     IBus bus,
     IOptionsMonitor<RotationSweepOptions> options,
     TimeProvider time,
+    JobMetrics metrics,
     ILogger<RotationSweep> logger)
 {
     /// <summary>The <c>RequestedBy</c> of the commands the sweep sends.</summary>
@@ -230,6 +231,7 @@ public sealed partial class RotationSweep(
                 SummaryJson: OutcomeCodec.Serialize(summary)),
             cancellationToken).ConfigureAwait(false);
         await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+        metrics.Completed(summary);
         LogCompleted(runId, request.Trigger, dryRun, summary.Deployments, summary.ClientsSeen, summary.Due, summary.Rotated, deferred, summary.Warned, summary.Failed);
 
         decisions.Sort(static (a, b) =>

@@ -23,6 +23,8 @@ public static class RotationSweepServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RotationSweepOptions>, RotationSweepOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InventoryWalker>();
+        services.AddMetrics();
+        services.TryAddSingleton<JobMetrics>();
         services.TryAddSingleton<RotationSweep>();
         return services;
     }

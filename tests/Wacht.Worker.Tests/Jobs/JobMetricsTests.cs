@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Wacht.Worker.Commands;
+using Wacht.Worker.Contracts;
+using Wacht.Worker.Jobs;
+using Wacht.Worker.Tests.Grants;
+using Wacht.Worker.Tests.Sweep;
+
+namespace Wacht.Worker.Tests.Jobs;
+
+public sealed class JobMetricsTests
+{
+    [Fact]
+    public async Task AuditRun_IsCounted_WithItsFindingsByKind_AndTheRevocationsItSent()
+    {
+        await using var w = await AuditWorld.StartAsync(
+            AuditWorld.DemoSeed(), s => s["Worker:GrantAudit:Remediation:ExpiredButActive"] = "Revoke");
+        var meters = w.Services.GetRequiredService<IMeterFactory>();
+        using var runs = new MetricCollector<long>(meters, CommandMetrics.MeterName, "wacht_worker.job.runs");
+        using var findings = new MetricCollector<long>(meters, CommandMetrics.MeterName, "wacht_worker.audit.findings");
+        using var sent = new MetricCollector<long>(meters, CommandMetrics.MeterName, "wacht_worker.job.commands_sent");
+
+        await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Manual), CancellationToken.None);
+
+        var run = Assert.Single(runs.GetMeasurementSnapshot());
+        Assert.Equal(("grant-audit", "manual", "completed"), (Tag(run.Tags, "job"), Tag(run.Tags, "trigger"), Tag(run.Tags, "outcome")));
+        var byKind = findings.GetMeasurementSnapshot().ToDictionary(m => Tag(m.Tags, "kind")!, m => m.Value);
+        Assert.Equal(8, byKind[FindingKinds.ExpiredButActive]);
+        Assert.Equal(17, byKind.Values.Sum());
+        Assert.Equal(8, Assert.Single(sent.GetMeasurementSnapshot()).Value);
+    }
+
+    [Fact]
+    public async Task SweepRun_CountsTheRotationsItSent_AndADryRunSendsNone()
+    {
+        await using var world = await DemoSeedWorld.StartAsync(consumers: false);
+        var meters = world.Services.GetRequiredService<IMeterFactory>();
+        using var runs = new MetricCollector<long>(meters, CommandMetrics.MeterName, "wacht_worker.job.runs");
+        using var sent = new MetricCollector<long>(meters, CommandMetrics.MeterName, "wacht_worker.job.commands_sent");
+
+        await world.RunAsync(dryRun: true);
+        await world.RunAsync();
+
+        Assert.Equal(2, runs.GetMeasurementSnapshot().Count);
+        var rotations = Assert.Single(sent.GetMeasurementSnapshot());
+        Assert.Equal(("rotation-sweep", 4L), (Tag(rotations.Tags, "job"), rotations.Value));
+    }
+
+    private static string? Tag(IReadOnlyDictionary<string, object?> tags, string name) => tags.TryGetValue(name, out var value) ? value as string : null;
+}
