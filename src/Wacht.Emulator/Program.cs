@@ -59,7 +59,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 });
 
-await app.RunAsync().ConfigureAwait(false);
+await app.RunAsync();
 
 static EmulatorOptions ReadOptions(IConfigurationSection section)
 {

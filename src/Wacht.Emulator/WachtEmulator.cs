@@ -51,11 +51,11 @@ public sealed class WachtEmulator : IAsyncDisposable
         app.MapWachtEmulator();
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken);
         }
         catch
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync();
             throw;
         }
 
@@ -81,14 +81,14 @@ public sealed class WachtEmulator : IAsyncDisposable
             return;
         }
 
-        await _runtime.Stopping.CancelAsync().ConfigureAwait(false);
+        await _runtime.Stopping.CancelAsync();
         try
         {
-            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _app.StopAsync(CancellationToken.None);
         }
         finally
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _app.DisposeAsync();
             _runtime.Stopping.Dispose();
         }
     }

@@ -22,7 +22,7 @@ internal sealed class WorkerApp : IAsyncDisposable
     public static async Task<WorkerApp> BuildAsync(string[] args, CancellationToken cancellationToken)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
-        var emulator = await EmbeddedEmulator.StartIfEnabledAsync(builder.Configuration, cancellationToken).ConfigureAwait(false);
+        var emulator = await EmbeddedEmulator.StartIfEnabledAsync(builder.Configuration, cancellationToken);
         try
         {
             builder.Services.AddWachtWorker(builder.Configuration);
@@ -32,7 +32,7 @@ internal sealed class WorkerApp : IAsyncDisposable
         {
             if (emulator is not null)
             {
-                await emulator.DisposeAsync().ConfigureAwait(false);
+                await emulator.DisposeAsync();
             }
 
             throw;
@@ -43,7 +43,7 @@ internal sealed class WorkerApp : IAsyncDisposable
     {
         if (Host is IAsyncDisposable disposable)
         {
-            await disposable.DisposeAsync().ConfigureAwait(false);
+            await disposable.DisposeAsync();
         }
         else
         {
@@ -52,7 +52,7 @@ internal sealed class WorkerApp : IAsyncDisposable
 
         if (Emulator is not null)
         {
-            await Emulator.DisposeAsync().ConfigureAwait(false);
+            await Emulator.DisposeAsync();
         }
     }
 }

@@ -27,7 +27,7 @@ internal static class ApiPipeline
             // Requests that fail authentication are counted under "unauthenticated" (never under the
             // deployment they named: that would let a wrong key inflate another deployment's counts).
             runtime.Calls.Increment(operation, OAuthOperations.UnauthenticatedDeployment);
-            await TryWriteAsync(http, authError!).ConfigureAwait(false);
+            await TryWriteAsync(http, authError!);
             return;
         }
 
@@ -36,11 +36,11 @@ internal static class ApiPipeline
         byte[] body;
         try
         {
-            body = await ReadBodyAsync(http).ConfigureAwait(false);
+            body = await ReadBodyAsync(http);
         }
         catch (EmulatorApiException ex)
         {
-            await TryWriteAsync(http, ApiResult.Error(ex.Status, ex.Message)).ConfigureAwait(false);
+            await TryWriteAsync(http, ApiResult.Error(ex.Status, ex.Message));
             return;
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)
@@ -55,7 +55,7 @@ internal static class ApiPipeline
             try
             {
                 // Not the request's token: the server keeps working when the caller gives up.
-                await Task.Delay(delay, runtime.Stopping.Token).ConfigureAwait(false);
+                await Task.Delay(delay, runtime.Stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -66,14 +66,14 @@ internal static class ApiPipeline
 
         if (fault.ErrorStatus is { } injected)
         {
-            await TryWriteAsync(http, ApiResult.Error(injected, fault.ErrorMessage, fault.RetryAfterSeconds)).ConfigureAwait(false);
+            await TryWriteAsync(http, ApiResult.Error(injected, fault.ErrorMessage, fault.RetryAfterSeconds));
             return;
         }
 
         ApiResult result;
         try
         {
-            result = await handler(new ApiRequest(http, runtime, data, deployment, body)).ConfigureAwait(false);
+            result = await handler(new ApiRequest(http, runtime, data, deployment, body));
         }
         catch (EmulatorApiException ex)
         {
@@ -92,7 +92,7 @@ internal static class ApiPipeline
             return;
         }
 
-        await TryWriteAsync(http, result).ConfigureAwait(false);
+        await TryWriteAsync(http, result);
     }
 
     private static (DeploymentState? Deployment, ApiResult? Error) Authenticate(HttpContext http, EmulatorRuntime runtime, bool platformStyle)
@@ -139,7 +139,7 @@ internal static class ApiPipeline
         }
 
         using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         return buffer.Length > MaxBodyBytes
             ? throw new EmulatorApiException(StatusCodes.Status413PayloadTooLarge, "Payload too large")
             : buffer.ToArray();
@@ -149,7 +149,7 @@ internal static class ApiPipeline
     {
         try
         {
-            await result.WriteAsync(http).ConfigureAwait(false);
+            await result.WriteAsync(http);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -68,6 +68,6 @@ internal sealed class ApiResult
 
         response.ContentType = "application/json";
         response.ContentLength = Payload.Length;
-        await response.Body.WriteAsync(Payload, CancellationToken.None).ConfigureAwait(false);
+        await response.Body.WriteAsync(Payload, CancellationToken.None);
     }
 }

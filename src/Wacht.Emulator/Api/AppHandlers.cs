@@ -32,7 +32,7 @@ internal static class AppHandlers
         {
             // The body was buffered before any stall; parse it from memory.
             http.Request.Body = new MemoryStream(r.Body, writable: false);
-            form = await http.Request.ReadFormAsync(CancellationToken.None).ConfigureAwait(false);
+            form = await http.Request.ReadFormAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {

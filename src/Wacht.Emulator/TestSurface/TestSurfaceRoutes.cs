@@ -42,26 +42,26 @@ internal static class TestSurfaceRoutes
             var connection = http.Connection.RemoteIpAddress;
             if (connection is not null && !IPAddress.IsLoopback(connection))
             {
-                await ApiPipeline.TryWriteAsync(http, ApiResult.Error(StatusCodes.Status403Forbidden, "The emulator test surface answers loopback callers only")).ConfigureAwait(false);
+                await ApiPipeline.TryWriteAsync(http, ApiResult.Error(StatusCodes.Status403Forbidden, "The emulator test surface answers loopback callers only"));
                 return;
             }
 
             ApiResult result;
             try
             {
-                result = await handler(http, http.RequestServices.GetRequiredService<EmulatorRuntime>()).ConfigureAwait(false);
+                result = await handler(http, http.RequestServices.GetRequiredService<EmulatorRuntime>());
             }
             catch (EmulatorApiException ex)
             {
                 result = ApiResult.Error(ex.Status, ex.Message);
             }
 
-            await ApiPipeline.TryWriteAsync(http, result).ConfigureAwait(false);
+            await ApiPipeline.TryWriteAsync(http, result);
         });
 
     private static async Task<ApiResult> VerifySecretAsync(HttpContext http, EmulatorRuntime runtime)
     {
-        var request = await ReadJsonAsync(http, ApiJsonContext.Default.WireVerifySecretRequest).ConfigureAwait(false);
+        var request = await ReadJsonAsync(http, ApiJsonContext.Default.WireVerifySecretRequest);
         var valid = runtime.State.IsCurrentSecret(request.ClientId ?? "", request.ClientSecret ?? "");
         return ApiResult.Json(new WireSecretVerification(valid), ApiJsonContext.Default.WireSecretVerification);
     }
@@ -76,7 +76,7 @@ internal static class TestSurfaceRoutes
 
     private static async Task<ApiResult> ReplaceFaultsAsync(HttpContext http, EmulatorRuntime runtime)
     {
-        var request = await ReadJsonAsync(http, ApiJsonContext.Default.WireFaultRulesRequest).ConfigureAwait(false);
+        var request = await ReadJsonAsync(http, ApiJsonContext.Default.WireFaultRulesRequest);
         try
         {
             runtime.Faults.Replace(request.Rules ?? []);
@@ -91,7 +91,7 @@ internal static class TestSurfaceRoutes
 
     private static async Task<ApiResult> AddFaultAsync(HttpContext http, EmulatorRuntime runtime)
     {
-        var rule = await ReadJsonAsync(http, ApiJsonContext.Default.FaultRule).ConfigureAwait(false);
+        var rule = await ReadJsonAsync(http, ApiJsonContext.Default.FaultRule);
         try
         {
             runtime.Faults.Add(rule);
@@ -115,7 +115,7 @@ internal static class TestSurfaceRoutes
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync(http.Request.Body, typeInfo, http.RequestAborted).ConfigureAwait(false)
+            return await JsonSerializer.DeserializeAsync(http.Request.Body, typeInfo, http.RequestAborted)
                 ?? throw EmulatorApiException.BadRequest("body must be a JSON object");
         }
         catch (JsonException ex)

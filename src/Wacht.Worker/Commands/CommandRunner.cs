@@ -47,7 +47,7 @@ internal sealed class CommandRunner(
             if (spec.FieldErrors.Count > 0)
             {
                 var describe = "The command is invalid: " + string.Join("; ", spec.FieldErrors.Select(e => $"{e.Field} {e.Problem}")) + ".";
-                await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
+                await FailWithoutExecutingAsync(context, spec, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), spec.FieldErrors, failureEvent, startedAt, cancellationToken);
                 return;
             }
 
@@ -58,16 +58,16 @@ internal sealed class CommandRunner(
                     $"Deployment {spec.DeploymentId} is not configured in this worker (Wacht:Deployments:{spec.DeploymentId}).",
                     Retryable: false,
                     Transient: false);
-                await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
+                await FailWithoutExecutingAsync(context, spec, failure, [], failureEvent, startedAt, cancellationToken);
                 return;
             }
 
-            await ExecuteLockedAsync(context, spec, execute, failureEvent, startedAt, cancellationToken).ConfigureAwait(false);
+            await ExecuteLockedAsync(context, spec, execute, failureEvent, startedAt, cancellationToken);
         }
         catch (Exception exception) when (exception is not (TransientCommandException or RetryBudgetExhaustedException)
             && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            await HandleInfrastructureFailureAsync(context, spec, exception, failureEvent, startedAt).ConfigureAwait(false);
+            await HandleInfrastructureFailureAsync(context, spec, exception, failureEvent, startedAt);
         }
     }
 
@@ -79,9 +79,9 @@ internal sealed class CommandRunner(
         long startedAt,
         CancellationToken cancellationToken)
     {
-        await using var held = await AcquireLockAsync(spec, cancellationToken).ConfigureAwait(false);
+        await using var held = await AcquireLockAsync(spec, cancellationToken);
 
-        var record = await ledger.BeginAsync(Start(spec), cancellationToken).ConfigureAwait(false);
+        var record = await ledger.BeginAsync(Start(spec), cancellationToken);
         if (!SameCommand(record, spec))
         {
             // The id was first recorded for another command. Executing this one would answer with (or resume) the
@@ -93,7 +93,7 @@ internal sealed class CommandRunner(
                 Transient: false);
             CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
             metrics.Failed(spec.Kind, failure.Code, startedAt);
-            await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, null, [new FieldError("CommandId", "was already used for a different command")])).ConfigureAwait(false);
+            await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, null, [new FieldError("CommandId", "was already used for a different command")]));
             return;
         }
 
@@ -103,19 +103,19 @@ internal sealed class CommandRunner(
             {
                 CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
                 metrics.Replayed(spec.Kind, startedAt);
-                await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
+                await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome));
                 return;
             }
 
             CommandLog.Reopened(logger, spec.Kind);
-            record = await ledger.ReopenAsync(spec.CommandId, cancellationToken).ConfigureAwait(false);
+            record = await ledger.ReopenAsync(spec.CommandId, cancellationToken);
         }
 
         CommandLog.Executing(logger, spec.Kind, spec.Trigger, spec.RequestedBy);
         CommandResult result;
         try
         {
-            result = await execute(new CommandExecution(record, clients.GetClient(spec.DeploymentId), held), cancellationToken).ConfigureAwait(false);
+            result = await execute(new CommandExecution(record, clients.GetClient(spec.DeploymentId), held), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -124,19 +124,19 @@ internal sealed class CommandRunner(
         }
         catch (Exception exception) when (exception is not TransientCommandException)
         {
-            await HandleFailureAsync(context, spec, exception, failureEvent, startedAt).ConfigureAwait(false);
+            await HandleFailureAsync(context, spec, exception, failureEvent, startedAt);
             return;
         }
 
         if (!result.RecordedInLedger)
         {
             // Not cancellable: the command has had its effect at Wacht; the ledger must know before anyone is told.
-            await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None).ConfigureAwait(false);
+            await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None);
         }
 
         CommandLog.Succeeded(logger, spec.Kind, result.Event.GetType().Name);
         metrics.Succeeded(spec.Kind, startedAt);
-        await OutcomePublisher.PublishAsync(context, spec.CommandId, result.Event).ConfigureAwait(false);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, result.Event);
     }
 
     /// <summary>
@@ -167,7 +167,7 @@ internal sealed class CommandRunner(
 
         CommandLog.Unexpected(logger, spec.Kind, exception);
         metrics.Failed(spec.Kind, failure.Code, startedAt);
-        await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, exception, [])).ConfigureAwait(false);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, failureEvent(failure, exception, []));
         CommandLog.BudgetSpent(logger, spec.Kind, attempt, failure.Code);
         throw new RetryBudgetExhaustedException($"{spec.Kind} command {spec.CommandId} failed with {failure.Code} after {attempt} attempt(s).", exception);
     }
@@ -196,15 +196,15 @@ internal sealed class CommandRunner(
         }
 
         var @event = failureEvent(failure, exception, []);
-        await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None).ConfigureAwait(false);
+        await ledger.CompleteAsync(spec.CommandId, OutcomeCodec.Failure(@event, failure.Retryable), CancellationToken.None);
         if (exception is CommandFailureException { DiscardPendingSecret: true })
         {
             // After the outcome, never before: a crash in between must not leave a non-terminal command without its secret.
-            await ledger.DiscardPendingSecretAsync(spec.CommandId, CancellationToken.None).ConfigureAwait(false);
+            await ledger.DiscardPendingSecretAsync(spec.CommandId, CancellationToken.None);
         }
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
         metrics.Failed(spec.Kind, failure.Code, startedAt);
-        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event);
 
         if (failure.Transient || failure.Code == ErrorCodes.InternalError)
         {
@@ -227,18 +227,18 @@ internal sealed class CommandRunner(
         // ledger keys on may be the very ones that are missing. A command id that was already executed keeps its
         // first outcome, though: a garbled duplicate must not contradict it.
         if (spec.CommandId != Guid.Empty
-            && await ledger.FindAsync(spec.CommandId, cancellationToken).ConfigureAwait(false) is { IsTerminal: true, Outcome: { } outcome })
+            && await ledger.FindAsync(spec.CommandId, cancellationToken) is { IsTerminal: true, Outcome: { } outcome })
         {
             CommandLog.Replayed(logger, spec.Kind, outcome.MessageType);
             metrics.Replayed(spec.Kind, startedAt);
-            await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome)).ConfigureAwait(false);
+            await OutcomePublisher.PublishAsync(context, spec.CommandId, OutcomeCodec.Restore(outcome));
             return;
         }
 
         var @event = failureEvent(failure, null, fieldErrors);
         CommandLog.Failed(logger, spec.Kind, failure.Code, failure.Retryable, failure.Message);
         metrics.Failed(spec.Kind, failure.Code, startedAt);
-        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event).ConfigureAwait(false);
+        await OutcomePublisher.PublishAsync(context, spec.CommandId, @event);
     }
 
     private static bool SameCommand(CommandRecord record, CommandSpec spec) =>
@@ -258,7 +258,7 @@ internal sealed class CommandRunner(
         timeout.CancelAfter(options.Value.LockTimeout);
         try
         {
-            return await locks.AcquireAsync(spec.LockKey, timeout.Token).ConfigureAwait(false);
+            return await locks.AcquireAsync(spec.LockKey, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

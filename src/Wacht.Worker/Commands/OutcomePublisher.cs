@@ -27,7 +27,7 @@ internal static class OutcomePublisher
             {
                 publish.CorrelationId = commandId;
             }
-        }).ConfigureAwait(false);
+        });
 
         if (context.ResponseAddress is not null)
         {
@@ -37,7 +37,7 @@ internal static class OutcomePublisher
                 {
                     respond.CorrelationId = commandId;
                 }
-            }).ConfigureAwait(false);
+            });
         }
     }
 

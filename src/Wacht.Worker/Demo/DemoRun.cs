@@ -24,17 +24,17 @@ internal static class DemoRun
     public static async Task<int> RunAsync(WorkerApp app, TextWriter output, CancellationToken cancellationToken)
     {
         var services = app.Host.Services;
-        await app.Host.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.Host.StartAsync(cancellationToken);
         try
         {
             var factory = services.GetRequiredService<IWachtClientFactory>();
             var deploymentId = factory.DeploymentIds.Order(StringComparer.Ordinal).First();
             var wacht = factory.GetClient(deploymentId);
-            var targets = await DemoTargets.FindAsync(wacht, cancellationToken).ConfigureAwait(false);
+            var targets = await DemoTargets.FindAsync(wacht, cancellationToken);
             var bus = services.GetRequiredService<IBus>();
             var succeeded = 0;
 
-            await output.WriteLineAsync($"Deployment {deploymentId}; transport: {services.GetRequiredService<IBusControl>().Address.Scheme}").ConfigureAwait(false);
+            await output.WriteLineAsync($"Deployment {deploymentId}; transport: {services.GetRequiredService<IBusControl>().Address.Scheme}");
 
             var rotate = new RotateSecret
             {
@@ -45,18 +45,18 @@ internal static class DemoRun
                 RequestedBy = "wacht-worker demo",
                 Reason = "show a rotation end to end",
             };
-            var rotated = await SendAsync<RotateSecret, SecretRotated, SecretRotationFailed>(bus, rotate, output, cancellationToken).ConfigureAwait(false);
+            var rotated = await SendAsync<RotateSecret, SecretRotated, SecretRotationFailed>(bus, rotate, output, cancellationToken);
             if (rotated is not null)
             {
                 succeeded++;
-                await CheckDestinationAsync(app, services, rotated, output, cancellationToken).ConfigureAwait(false);
+                await CheckDestinationAsync(app, services, rotated, output, cancellationToken);
 
-                await output.WriteLineAsync("\n--- the same RotateSecret again (same CommandId): answered from the ledger, Wacht is not called ---").ConfigureAwait(false);
+                await output.WriteLineAsync("\n--- the same RotateSecret again (same CommandId): answered from the ledger, Wacht is not called ---");
                 var calls = app.Emulator?.Calls.Count("rotateOAuthClientSecret", deploymentId);
-                await SendAsync<RotateSecret, SecretRotated, SecretRotationFailed>(bus, rotate, output, cancellationToken).ConfigureAwait(false);
+                await SendAsync<RotateSecret, SecretRotated, SecretRotationFailed>(bus, rotate, output, cancellationToken);
                 if (app.Emulator is not null)
                 {
-                    await output.WriteLineAsync($"rotate calls at the emulator before the duplicate: {calls}, after: {app.Emulator.Calls.Count("rotateOAuthClientSecret", deploymentId)}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"rotate calls at the emulator before the duplicate: {calls}, after: {app.Emulator.Calls.Count("rotateOAuthClientSecret", deploymentId)}");
                 }
             }
 
@@ -72,11 +72,11 @@ internal static class DemoRun
                     RequestedBy = "wacht-worker demo",
                     Reason = "show a revocation end to end",
                 };
-                succeeded += await SendAsync<RevokeGrant, GrantRevoked, GrantRevocationFailed>(bus, revoke, output, cancellationToken).ConfigureAwait(false) is null ? 0 : 1;
+                succeeded += await SendAsync<RevokeGrant, GrantRevoked, GrantRevocationFailed>(bus, revoke, output, cancellationToken) is null ? 0 : 1;
             }
             else
             {
-                await output.WriteLineAsync("(no active grant in this deployment: RevokeGrant skipped)").ConfigureAwait(false);
+                await output.WriteLineAsync("(no active grant in this deployment: RevokeGrant skipped)");
             }
 
             var sync = new SyncScopes
@@ -95,15 +95,15 @@ internal static class DemoRun
                 RequestedBy = "wacht-worker demo",
                 Reason = "add the reports:export scope",
             };
-            succeeded += await SendAsync<SyncScopes, ScopesSynced, ScopeSyncFailed>(bus, sync, output, cancellationToken).ConfigureAwait(false) is null ? 0 : 1;
+            succeeded += await SendAsync<SyncScopes, ScopesSynced, ScopeSyncFailed>(bus, sync, output, cancellationToken) is null ? 0 : 1;
 
             var expected = targets.Grant is null ? 2 : 3;
-            await output.WriteLineAsync($"\n{succeeded} of {expected} commands succeeded.").ConfigureAwait(false);
+            await output.WriteLineAsync($"\n{succeeded} of {expected} commands succeeded.");
             return succeeded == expected ? 0 : 1;
         }
         finally
         {
-            await app.Host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.Host.StopAsync(CancellationToken.None);
         }
     }
 
@@ -112,17 +112,17 @@ internal static class DemoRun
         where TSucceeded : class
         where TFailed : class
     {
-        await output.WriteLineAsync($"\n>>> {typeof(TCommand).Name}\n{JsonSerializer.Serialize(command, PrintOptions)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"\n>>> {typeof(TCommand).Name}\n{JsonSerializer.Serialize(command, PrintOptions)}");
         var client = bus.CreateRequestClient<TCommand>(RequestTimeout.After(s: 120));
-        var response = await client.GetResponse<TSucceeded, TFailed>(command, cancellationToken).ConfigureAwait(false);
+        var response = await client.GetResponse<TSucceeded, TFailed>(command, cancellationToken);
         if (response.Is(out Response<TSucceeded>? succeeded))
         {
-            await output.WriteLineAsync($"<<< {typeof(TSucceeded).Name}\n{JsonSerializer.Serialize(succeeded.Message, PrintOptions)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"<<< {typeof(TSucceeded).Name}\n{JsonSerializer.Serialize(succeeded.Message, PrintOptions)}");
             return succeeded.Message;
         }
 
         response.Is(out Response<TFailed>? failed);
-        await output.WriteLineAsync($"<<< {typeof(TFailed).Name}\n{JsonSerializer.Serialize(failed!.Message, PrintOptions)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"<<< {typeof(TFailed).Name}\n{JsonSerializer.Serialize(failed!.Message, PrintOptions)}");
         return null;
     }
 
@@ -133,11 +133,11 @@ internal static class DemoRun
             return;
         }
 
-        var record = await files.ReadAsync(rotated.DeploymentId, rotated.AppSlug, rotated.ClientId, cancellationToken).ConfigureAwait(false);
+        var record = await files.ReadAsync(rotated.DeploymentId, rotated.AppSlug, rotated.ClientId, cancellationToken);
         var line = record is null
             ? "the destination holds no secret for this client!"
             : $"the destination file holds a secret with fingerprint {record.Secret.Fingerprint}"
                 + (app.Emulator is null ? "" : $"; Wacht accepts it: {app.Emulator.IsCurrentSecret(rotated.ClientId, record.Secret.Reveal())}");
-        await output.WriteLineAsync($"    {line}").ConfigureAwait(false);
+        await output.WriteLineAsync($"    {line}");
     }
 }

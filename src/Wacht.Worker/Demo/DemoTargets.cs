@@ -9,9 +9,9 @@ internal sealed record DemoTargets(string RotationApp, OAuthClient RotationClien
     public static async Task<DemoTargets> FindAsync(IWachtClient wacht, CancellationToken cancellationToken)
     {
         DemoTargets? found = null;
-        foreach (var app in (await wacht.ListOAuthAppsAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsActive))
+        foreach (var app in (await wacht.ListOAuthAppsAsync(cancellationToken)).Where(a => a.IsActive))
         {
-            var clients = await wacht.ListOAuthClientsAsync(app.Slug, cancellationToken).ConfigureAwait(false);
+            var clients = await wacht.ListOAuthClientsAsync(app.Slug, cancellationToken);
             var rotatable = clients.FirstOrDefault(c => c.IsActive && ClientAuthMethods.UsesSecret(c.ClientAuthMethod));
             if (rotatable is null)
             {
@@ -28,7 +28,7 @@ internal sealed record DemoTargets(string RotationApp, OAuthClient RotationClien
 
             foreach (var client in clients.Where(c => c.IsActive && c.Id != rotatable.Id))
             {
-                var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken).ConfigureAwait(false);
+                var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken);
                 if (grants.FirstOrDefault(g => g.Status == GrantStatuses.Active) is { } grant)
                 {
                     return found with { Grant = new DemoGrant(app.Slug, client.Id, grant.Id) };

@@ -37,7 +37,7 @@ public static class EmbeddedEmulator
             emulatorOptions.Generate = new SeedGeneratorOptions { Deployments = 1, AppsPerDeployment = 2, ClientsPerApp = 3, GrantsPerClient = 3 };
         }
 
-        var emulator = await WachtEmulator.StartAsync(emulatorOptions, cancellationToken).ConfigureAwait(false);
+        var emulator = await WachtEmulator.StartAsync(emulatorOptions, cancellationToken);
 
         var settings = new Dictionary<string, string?>();
         foreach (var deployment in emulator.State.Deployments)

@@ -60,7 +60,7 @@ public sealed partial class GrantAudit(
             filter,
             settings.MaxParallelism,
             (visit, ct) => AuditClientAsync(run, filter, visit, ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
         var errors = walk.Errors.Concat(run.Errors)
             .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
@@ -105,8 +105,8 @@ public sealed partial class GrantAudit(
                 request.Instance ?? Environment.MachineName,
                 Succeeded: errors.Count == 0,
                 SummaryJson: OutcomeCodec.Serialize(summary)),
-            cancellationToken).ConfigureAwait(false);
-        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await bus.Publish(summary, cancellationToken);
         metrics.Completed(summary);
 
         LogCompleted(
@@ -135,7 +135,7 @@ public sealed partial class GrantAudit(
         }
 
         Interlocked.Increment(ref run.Clients);
-        var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken).ConfigureAwait(false);
+        var grants = await wacht.ListOAuthGrantsAsync(app.Slug, client.Id, cancellationToken);
         Interlocked.Add(ref run.Grants, grants.Count);
 
         var perGrant = new List<(OAuthGrant Grant, IReadOnlyList<GrantRuleFinding> Findings)>();
@@ -150,13 +150,13 @@ public sealed partial class GrantAudit(
 
         // Read for every client, even one with nothing to report now: findings published earlier that no longer hold
         // are forgotten, so one that comes back is news again (and resolved findings don't pile up in the ledger).
-        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken).ConfigureAwait(false))
+        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken))
             .ToDictionary(static p => (p.GrantId, p.Kind));
         var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
         if (resolved.Count > 0)
         {
-            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken).ConfigureAwait(false);
+            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
         }
 
         if (perGrant.Count == 0)
@@ -167,7 +167,7 @@ public sealed partial class GrantAudit(
         var toRecord = new List<PublishedFinding>();
         foreach (var (grant, found) in perGrant)
         {
-            var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken).ConfigureAwait(false);
+            var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken);
             foreach (var rule in found)
             {
                 Interlocked.Increment(ref run.ByKind[KindOrder(rule.Kind)]);
@@ -204,7 +204,7 @@ public sealed partial class GrantAudit(
                     continue;
                 }
 
-                await bus.Publish(finding, cancellationToken).ConfigureAwait(false);
+                await bus.Publish(finding, cancellationToken);
                 Interlocked.Increment(ref run.Published);
                 // The run's "now", not the publish time: the next run that starts RepublishAfter later publishes it again,
                 // instead of drifting one run late every interval.
@@ -216,7 +216,7 @@ public sealed partial class GrantAudit(
         // again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
         if (toRecord.Count > 0)
         {
-            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken).ConfigureAwait(false);
+            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
         }
     }
 
@@ -234,7 +234,7 @@ public sealed partial class GrantAudit(
         // by the ledger without calling Wacht; a revocation that failed for good is tried again the next day instead of
         // never (the ledger would replay a failed command id forever).
         var commandId = RevokeCommandId(visit.DeploymentId, grant.Id, run.Now);
-        if (await commands.FindAsync(commandId, cancellationToken).ConfigureAwait(false) is { State: CommandState.Failed, Outcome.Retryable: false })
+        if (await commands.FindAsync(commandId, cancellationToken) is { State: CommandState.Failed, Outcome.Retryable: false })
         {
             // Sending it again today would only replay the failure (and take a slot a new grant could use).
             Interlocked.Increment(ref run.RevocationsFailed);
@@ -267,8 +267,8 @@ public sealed partial class GrantAudit(
         };
         try
         {
-            var endpoint = await bus.GetSendEndpoint(CommandQueues.RevokeGrant).ConfigureAwait(false);
-            await endpoint.Send(command, cancellationToken).ConfigureAwait(false);
+            var endpoint = await bus.GetSendEndpoint(CommandQueues.RevokeGrant);
+            await endpoint.Send(command, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -57,7 +57,7 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
 
     private async Task<CommandResult> ExecuteAsync(RevokeGrant command, IWachtClient client, CancellationToken cancellationToken)
     {
-        var grants = await client.ListOAuthGrantsAsync(command.AppSlug, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
+        var grants = await client.ListOAuthGrantsAsync(command.AppSlug, command.OAuthClientId, cancellationToken);
         var grant = grants.FirstOrDefault(g => string.Equals(g.Id, command.GrantId, StringComparison.Ordinal))
             ?? throw new CommandFailureException(new CommandFailure(
                 ErrorCodes.NotFound,
@@ -68,7 +68,7 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
         var alreadyRevoked = string.Equals(grant.Status, GrantStatuses.Revoked, StringComparison.Ordinal);
         if (!alreadyRevoked)
         {
-            await client.RevokeOAuthGrantAsync(command.AppSlug, command.OAuthClientId, command.GrantId, cancellationToken).ConfigureAwait(false);
+            await client.RevokeOAuthGrantAsync(command.AppSlug, command.OAuthClientId, command.GrantId, cancellationToken);
         }
 
         return new CommandResult(new GrantRevoked

@@ -49,7 +49,7 @@ internal sealed class CommandOutcomes
         var pending = commandIds.Distinct().Select(id => (Id: id, Task: Slot(id).Task)).ToList();
         try
         {
-            await Task.WhenAll(pending.Select(p => p.Task)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(pending.Select(p => p.Task)).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -20,13 +20,13 @@ internal sealed class DisabledJobRemover(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        if (!sweep.Value.Enabled && await scheduler.DeleteJob(SchedulingServiceCollectionExtensions.JobKeyOf(JobNames.RotationSweep), cancellationToken).ConfigureAwait(false))
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (!sweep.Value.Enabled && await scheduler.DeleteJob(SchedulingServiceCollectionExtensions.JobKeyOf(JobNames.RotationSweep), cancellationToken))
         {
             JobLog.JobUnscheduled(logger, JobNames.RotationSweep, RotationSweepOptions.SectionPath + ":Enabled");
         }
 
-        if (!audit.Value.Enabled && await scheduler.DeleteJob(SchedulingServiceCollectionExtensions.JobKeyOf(JobNames.GrantAudit), cancellationToken).ConfigureAwait(false))
+        if (!audit.Value.Enabled && await scheduler.DeleteJob(SchedulingServiceCollectionExtensions.JobKeyOf(JobNames.GrantAudit), cancellationToken))
         {
             JobLog.JobUnscheduled(logger, JobNames.GrantAudit, GrantAuditOptions.SectionPath + ":Enabled");
         }

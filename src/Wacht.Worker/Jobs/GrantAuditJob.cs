@@ -14,7 +14,7 @@ internal sealed class GrantAuditJob(GrantAudit audit, ILogger<GrantAuditJob> log
         var request = ScheduledRun.Request(context);
         try
         {
-            var report = await audit.RunAsync(request, context.CancellationToken).ConfigureAwait(false);
+            var report = await audit.RunAsync(request, context.CancellationToken);
             var s = report.Summary;
             JobLog.AuditFinished(logger, s.RunId, request.ScheduledFireAt, request.Instance ?? "", s.Deployments, s.Grants, s.FindingsByKind.Values.Sum(), s.FindingsPublished, s.FindingsSuppressed, s.RevocationsRequested, s.Errors.Count, s.DryRun);
         }

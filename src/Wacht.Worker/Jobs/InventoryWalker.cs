@@ -35,7 +35,7 @@ public sealed partial class InventoryWalker(
         var errors = new ConcurrentQueue<JobError>();
         var deployments = clients.DeploymentIds.Where(d => filter.MayInclude(d)).ToList();
         var totals = await Task.WhenAll(deployments.Select(d => WalkDeploymentAsync(d, filter, maxParallelism, visit, errors, cancellationToken)))
-            .ConfigureAwait(false);
+            ;
         return new WalkTotals(
             deployments.Count,
             totals.Sum(static t => t.Apps),
@@ -60,7 +60,7 @@ public sealed partial class InventoryWalker(
         IReadOnlyList<OAuthApp> apps;
         try
         {
-            apps = await wacht.ListOAuthAppsAsync(cancellationToken).ConfigureAwait(false);
+            apps = await wacht.ListOAuthAppsAsync(cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -76,14 +76,14 @@ public sealed partial class InventoryWalker(
             {
                 try
                 {
-                    await visit(new ClientVisit(deploymentId, wacht, pair.App, pair.Client), ct).ConfigureAwait(false);
+                    await visit(new ClientVisit(deploymentId, wacht, pair.App, pair.Client), ct);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref failed);
                     Record(errors, e, deploymentId, pair.App.Slug, pair.Client.Id);
                 }
-            }).ConfigureAwait(false);
+            });
         return (appCount, clientCount, failed);
 
         // Lists one app's clients at a time, as the visits need them, so visits run across app boundaries.
@@ -99,7 +99,7 @@ public sealed partial class InventoryWalker(
                 IReadOnlyList<OAuthClient> appClients;
                 try
                 {
-                    appClients = await wacht.ListOAuthClientsAsync(app.Slug, cancellationToken).ConfigureAwait(false);
+                    appClients = await wacht.ListOAuthClientsAsync(app.Slug, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {

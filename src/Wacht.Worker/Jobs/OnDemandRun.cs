@@ -73,25 +73,25 @@ internal static class OnDemandRun
         var started = false;
         try
         {
-            await app.Host.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.Host.StartAsync(cancellationToken);
             started = true;
 
             // Connected before the run so that no result event of a command it sends can arrive unobserved.
             if (!settings.DryRun && settings.Wait is not null)
             {
                 endpoint = services.GetRequiredService<IBus>().ConnectReceiveEndpoint(e => handlers(outcomes, e));
-                await endpoint.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await endpoint.Ready.WaitAsync(cancellationToken);
             }
 
             var request = new JobRunRequest(JobTriggers.Manual, DryRun: settings.DryRun ? true : null, CollectItems: true);
-            report = await run(services, request, cancellationToken).ConfigureAwait(false);
+            report = await run(services, request, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync($"The run failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"The run failed: {exception.GetType().Name}: {exception.Message}");
             if (started)
             {
-                await StopAsync(app, endpoint).ConfigureAwait(false);
+                await StopAsync(app, endpoint);
             }
 
             return RunFailed;
@@ -104,25 +104,25 @@ internal static class OnDemandRun
             var failedCommands = 0;
             if (!dryRun && settings.Wait is { } wait && commands.Count > 0)
             {
-                await output.WriteLineAsync($"\nWaiting up to {wait.TotalSeconds:0} s for the results of {commands.Count} command(s)...").ConfigureAwait(false);
-                foreach (var result in await outcomes.WaitAsync(commands, wait, cancellationToken).ConfigureAwait(false))
+                await output.WriteLineAsync($"\nWaiting up to {wait.TotalSeconds:0} s for the results of {commands.Count} command(s)...");
+                foreach (var result in await outcomes.WaitAsync(commands, wait, cancellationToken))
                 {
                     failedCommands += result.Succeeded ? 0 : 1;
-                    await output.WriteLineAsync(result.Line).ConfigureAwait(false);
+                    await output.WriteLineAsync(result.Line);
                 }
 
-                await output.WriteLineAsync($"{commands.Count - failedCommands} of {commands.Count} command(s) succeeded.").ConfigureAwait(false);
+                await output.WriteLineAsync($"{commands.Count - failedCommands} of {commands.Count} command(s) succeeded.");
             }
             else if (!dryRun && commands.Count > 0)
             {
-                await output.WriteLineAsync($"\n{commands.Count} command(s) sent; not waiting for their results (--no-wait).").ConfigureAwait(false);
+                await output.WriteLineAsync($"\n{commands.Count} command(s) sent; not waiting for their results (--no-wait).");
             }
 
             return errors == 0 && failedCommands == 0 ? Succeeded : CompletedWithErrors;
         }
         finally
         {
-            await StopAsync(app, endpoint).ConfigureAwait(false);
+            await StopAsync(app, endpoint);
         }
     }
 
@@ -130,9 +130,9 @@ internal static class OnDemandRun
     {
         if (endpoint is not null)
         {
-            await endpoint.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await endpoint.StopAsync(CancellationToken.None);
         }
 
-        await app.Host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await app.Host.StopAsync(CancellationToken.None);
     }
 }

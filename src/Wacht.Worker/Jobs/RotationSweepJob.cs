@@ -15,7 +15,7 @@ internal sealed class RotationSweepJob(RotationSweep sweep, ILogger<RotationSwee
         var request = ScheduledRun.Request(context);
         try
         {
-            var report = await sweep.RunAsync(request, context.CancellationToken).ConfigureAwait(false);
+            var report = await sweep.RunAsync(request, context.CancellationToken);
             var s = report.Summary;
             JobLog.SweepFinished(logger, s.RunId, request.ScheduledFireAt, request.Instance ?? "", s.Deployments, s.ClientsSeen, s.Due, s.Rotated, s.Warned, s.Failed, s.Errors.Count, s.DryRun);
         }

@@ -93,14 +93,14 @@ internal sealed class RotateSecretConsumer(
         {
             try
             {
-                pending = await ledger.ReadPendingSecretAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+                pending = await ledger.ReadPendingSecretAsync(command.CommandId, cancellationToken);
             }
             catch (SecretProtectionException exception)
             {
                 // Unreadable (the ledger key changed, or the blob is damaged): the secret is lost either way, and the
                 // only way back to a working secret at the destination is to rotate again.
                 RotationLog.PendingSecretUnreadable(logger, exception.Message);
-                await ledger.AbandonPendingSecretAsync(command.CommandId, CancellationToken.None).ConfigureAwait(false);
+                await ledger.AbandonPendingSecretAsync(command.CommandId, CancellationToken.None);
             }
         }
 
@@ -112,23 +112,23 @@ internal sealed class RotateSecretConsumer(
                 RotationLog.RotatingAgain(logger, record.RotateCalls);
             }
 
-            pending = await RotateAsync(command, execution, progress, cancellationToken).ConfigureAwait(false);
+            pending = await RotateAsync(command, execution, progress, cancellationToken);
             rotateCalls++;
         }
         else
         {
-            await EnsureNotSupersededAsync(command, pending, cancellationToken).ConfigureAwait(false);
+            await EnsureNotSupersededAsync(command, pending, cancellationToken);
             RotationLog.ResumingDelivery(logger, pending.Secret.Fingerprint);
         }
 
         // Another instance must not be rotating this client while this one writes to the destination.
-        await execution.Lock.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
+        await execution.Lock.EnsureHeldAsync(cancellationToken);
         string key;
         try
         {
             key = await destination.DeliverAsync(
                 new SecretDelivery(command.CommandId, command.DeploymentId, command.AppSlug, command.OAuthClientId, pending.ClientId, pending.Secret, pending.IssuedAt),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -177,7 +177,7 @@ internal sealed class RotateSecretConsumer(
 
         // Erases the secret from the ledger and records the outcome in one transaction. Not cancellable: the secret
         // is delivered; stopping now would only make the next attempt deliver it again.
-        await ledger.CompleteRotationAsync(command.CommandId, history, OutcomeCodec.Success(rotated), CancellationToken.None).ConfigureAwait(false);
+        await ledger.CompleteRotationAsync(command.CommandId, history, OutcomeCodec.Success(rotated), CancellationToken.None);
         return new CommandResult(rotated, RecordedInLedger: true);
     }
 
@@ -192,7 +192,7 @@ internal sealed class RotateSecretConsumer(
         // lock, so another command's intent later than this secret's issue time means Wacht has issued a newer secret
         // since (whether or not that one was delivered). Times come from the instances' clocks; their skew is far
         // smaller than the time a failed delivery takes to be re-driven.
-        var latest = await ledger.FindLatestRotateIntentAsync(command.DeploymentId, command.OAuthClientId, command.CommandId, cancellationToken).ConfigureAwait(false);
+        var latest = await ledger.FindLatestRotateIntentAsync(command.DeploymentId, command.OAuthClientId, command.CommandId, cancellationToken);
         if (latest is null || latest < pending.IssuedAt)
         {
             return;
@@ -214,7 +214,7 @@ internal sealed class RotateSecretConsumer(
         var client = execution.Wacht;
         // Look the client up first: refusing an unsupported or inactive client here costs a read and spares a
         // pointless non-idempotent call; it also yields the public client_id the destination files the secret under.
-        var clients = await client.ListOAuthClientsAsync(command.AppSlug, cancellationToken).ConfigureAwait(false);
+        var clients = await client.ListOAuthClientsAsync(command.AppSlug, cancellationToken);
         var target = clients.FirstOrDefault(c => string.Equals(c.Id, command.OAuthClientId, StringComparison.Ordinal))
             ?? throw new CommandFailureException(new CommandFailure(
                 ErrorCodes.NotFound,
@@ -244,13 +244,13 @@ internal sealed class RotateSecretConsumer(
 
         // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
         // again instead of assuming nothing happened.
-        await execution.Lock.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-        await ledger.MarkRotatingAsync(command.CommandId, cancellationToken).ConfigureAwait(false);
+        await execution.Lock.EnsureHeldAsync(cancellationToken);
+        await ledger.MarkRotatingAsync(command.CommandId, cancellationToken);
         progress.RotateCalled = true;
         RotatedClientSecret rotated;
         try
         {
-            rotated = await client.RotateOAuthClientSecretAsync(command.AppSlug, command.OAuthClientId, cancellationToken).ConfigureAwait(false);
+            rotated = await client.RotateOAuthClientSecretAsync(command.AppSlug, command.OAuthClientId, cancellationToken);
         }
         catch (WachtBadRequestException exception)
         {
@@ -259,7 +259,7 @@ internal sealed class RotateSecretConsumer(
         }
 
         var pending = new PendingSecret(target.ClientId, rotated.ClientSecret, time.GetUtcNow());
-        await StorePendingAsync(command.CommandId, pending).ConfigureAwait(false);
+        await StorePendingAsync(command.CommandId, pending);
         RotationLog.Rotated(logger, target.ClientId, pending.Secret.Fingerprint);
         return pending;
     }
@@ -277,13 +277,13 @@ internal sealed class RotateSecretConsumer(
         {
             try
             {
-                await ledger.StorePendingSecretAsync(commandId, pending, CancellationToken.None).ConfigureAwait(false);
+                await ledger.StorePendingSecretAsync(commandId, pending, CancellationToken.None);
                 return;
             }
             catch (System.Data.Common.DbException exception) when (attempt < StoreAttempts)
             {
                 RotationLog.StoreRetrying(logger, attempt, StoreAttempts, exception.GetType().Name);
-                await Task.Delay(delay, time, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(delay, time, CancellationToken.None);
                 delay *= 2;
             }
         }

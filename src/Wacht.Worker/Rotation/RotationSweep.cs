@@ -93,7 +93,7 @@ public sealed partial class RotationSweep(
                     return;
                 }
 
-                var last = await commandLedger.FindLastRotationAsync(deploymentId, visit.Client.Id, ct).ConfigureAwait(false);
+                var last = await commandLedger.FindLastRotationAsync(deploymentId, visit.Client.Id, ct);
                 var evaluation = RotationPolicy.Evaluate(deploymentId, visit.App, visit.Client, last, startedAt, settings, filter);
                 switch (evaluation.Verdict)
                 {
@@ -101,7 +101,7 @@ public sealed partial class RotationSweep(
                         candidates.Enqueue(new Candidate(visit, evaluation));
                         return;
                     case RotationVerdict.Warn:
-                        if (await WarnAsync(runId, visit, evaluation, settings, today, ct).ConfigureAwait(false))
+                        if (await WarnAsync(runId, visit, evaluation, settings, today, ct))
                         {
                             Interlocked.Increment(ref warned);
                         }
@@ -121,7 +121,7 @@ public sealed partial class RotationSweep(
 
                 skipped.AddOrUpdate(evaluation.SkipReason ?? SweepSkipReasons.NotDue, 1, static (_, n) => n + 1);
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
         // Oldest secrets first; ties broken by target so the same inventory always gets the same slots.
         var ordered = candidates
@@ -167,8 +167,8 @@ public sealed partial class RotationSweep(
                 };
                 try
                 {
-                    var endpoint = await bus.GetSendEndpoint(CommandQueues.RotateSecret).ConfigureAwait(false);
-                    await endpoint.Send(command, cancellationToken).ConfigureAwait(false);
+                    var endpoint = await bus.GetSendEndpoint(CommandQueues.RotateSecret);
+                    await endpoint.Send(command, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -229,8 +229,8 @@ public sealed partial class RotationSweep(
                 request.Instance ?? Environment.MachineName,
                 Succeeded: errors.Count == 0,
                 SummaryJson: OutcomeCodec.Serialize(summary)),
-            cancellationToken).ConfigureAwait(false);
-        await bus.Publish(summary, cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await bus.Publish(summary, cancellationToken);
         metrics.Completed(summary);
         LogCompleted(runId, request.Trigger, dryRun, summary.Deployments, summary.ClientsSeen, summary.Due, summary.Rotated, deferred, summary.Warned, summary.Failed);
 
@@ -247,7 +247,7 @@ public sealed partial class RotationSweep(
     private async Task<bool> WarnAsync(
         Guid runId, ClientVisit visit, RotationEvaluation evaluation, RotationSweepOptions settings, DateOnly today, CancellationToken cancellationToken)
     {
-        if (!await jobLedger.TryRecordDueWarningAsync(visit.DeploymentId, visit.Client.Id, today, cancellationToken).ConfigureAwait(false))
+        if (!await jobLedger.TryRecordDueWarningAsync(visit.DeploymentId, visit.Client.Id, today, cancellationToken))
         {
             return false;
         }
@@ -265,7 +265,7 @@ public sealed partial class RotationSweep(
                 DueAt = evaluation.DueAt!.Value,
                 MaxAgeDays = settings.MaxSecretAge.TotalDays,
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         LogWarned(runId, visit.DeploymentId, visit.App.Slug, visit.Client.Id, visit.Client.ClientId, evaluation.DueAt.Value);
         return true;
     }

@@ -41,7 +41,7 @@ public static class ScopePlanApplier
             ct.ThrowIfCancellationRequested();
             try
             {
-                await ExecuteAsync(client, appSlug, plan, step, ct).ConfigureAwait(false);
+                await ExecuteAsync(client, appSlug, plan, step, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

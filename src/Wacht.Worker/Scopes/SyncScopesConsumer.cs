@@ -46,7 +46,7 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
 
     private async Task<CommandResult> ExecuteAsync(SyncScopes command, IWachtClient client, CancellationToken cancellationToken)
     {
-        var apps = await client.ListOAuthAppsAsync(cancellationToken).ConfigureAwait(false);
+        var apps = await client.ListOAuthAppsAsync(cancellationToken);
         var app = apps.FirstOrDefault(a => string.Equals(a.Slug, command.AppSlug, StringComparison.Ordinal))
             ?? throw new CommandFailureException(new CommandFailure(
                 ErrorCodes.NotFound,
@@ -69,7 +69,7 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
         ScopeApplyResult applied;
         try
         {
-            applied = await ScopePlanApplier.ApplyAsync(client, command.AppSlug, plan, cancellationToken).ConfigureAwait(false);
+            applied = await ScopePlanApplier.ApplyAsync(client, command.AppSlug, plan, cancellationToken);
         }
         catch (ScopeSyncInterruptedException interrupted) when (interrupted.InnerException is { } cause)
         {
