@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wacht.Client;
+using Wacht.Worker.Authorization;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
@@ -44,6 +45,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddWachtClient();
         services.AddWachtSecretDestinations();
         services.AddWachtMessagingOptions();
+        services.AddWachtCommandAuthorization();
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wacht.Client;
+using Wacht.Worker.Authorization;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
@@ -11,7 +12,7 @@ namespace Wacht.Worker.Commands;
 
 /// <summary>
 /// The execution policy every command shares, so a handler only says what its command does:
-/// validate → refuse unknown deployments → lock the target → answer a recorded outcome from the ledger instead of
+/// validate → authorise the sender → refuse unknown deployments → lock the target → answer a recorded outcome from the ledger instead of
 /// executing again → execute → record the outcome → publish it (and answer a request). Transient failures are retried
 /// in process within the budget (<see cref="RetryOptions"/>); when it is spent the failure event is published and the
 /// message goes to the <c>_error</c> queue. No path ends without a terminal event, except a shutdown, after which the
@@ -23,6 +24,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     IClientLock locks,
     IWachtClientFactory clients,
     IOptions<MessagingOptions> options,
+    CommandAuthorizer authorizer,
     CommandMetrics metrics,
     ILoggerFactory loggerFactory) : IConsumer<TCommand>
     where TCommand : class, IWachtCommand
@@ -39,7 +41,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     {
         var command = context.Message;
         var target = handler.Target(command);
-        var run = new Run(context, command, target, SentBy: null, Stopwatch.GetTimestamp());
+        var run = new Run(context, command, target, BrokerIdentity.SentBy(context), Stopwatch.GetTimestamp());
         using var scope = _logger.BeginScope(new CommandLogScope(command.CommandId, handler.Kind, command.DeploymentId, command.AppSlug, target.TargetId, context.MessageId));
 
         try
@@ -50,6 +52,15 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
             {
                 var describe = "The command is invalid: " + string.Join("; ", fields.Errors.Select(e => $"{e.Field} {e.Problem}")) + ".";
                 await RefuseAsync(run, new CommandFailure(ErrorCodes.InvalidCommand, describe, false, false), fields.Errors);
+                return;
+            }
+
+            // Before anything is recorded or called: a sender without the right may not even occupy a command id.
+            var decision = authorizer.Decide(run.SentBy, typeof(TCommand).Name, command.DeploymentId, command.AppSlug, target.TargetId);
+            if (!decision.Allowed)
+            {
+                AuthorizationLog.Forbidden(_logger, typeof(TCommand).Name, LogValue.Safe(decision.Reason)!);
+                await RefuseAsync(run, new CommandFailure(ErrorCodes.Forbidden, decision.Reason, false, false), []);
                 return;
             }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Wacht.Worker.Authorization;
 using Wacht.Worker.Commands;
 
 namespace Wacht.Worker.Messaging;
@@ -73,6 +74,12 @@ public static class MessagingServiceCollectionExtensions
                             });
                         }
                     });
+                    if (context.GetRequiredService<IOptions<CommandAuthorizationOptions>>().Value.Enabled)
+                    {
+                        // The jobs' commands (and the events) carry the worker's own validated user under the policy.
+                        BrokerIdentity.StampSends(bus, options.Username);
+                    }
+
                     bus.Durable = true;
                     bus.PrefetchCount = options.PrefetchCount;
                     bus.ConfigureEndpoints(context);
