@@ -42,7 +42,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         var command = context.Message;
         var target = handler.Target(command);
         var run = new Run(context, command, target, BrokerIdentity.SentBy(context), Stopwatch.GetTimestamp());
-        using var scope = _logger.BeginScope(new CommandLogScope(command.CommandId, handler.Kind, command.DeploymentId, command.AppSlug, target.TargetId, context.MessageId));
+        using var scope = _logger.BeginScope(LogScope.ForCommand(command.CommandId, handler.Kind, command.DeploymentId, command.AppSlug, target.TargetId, context.MessageId));
 
         try
         {
@@ -59,7 +59,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
             var decision = authorizer.Decide(run.SentBy, typeof(TCommand).Name, command.DeploymentId, command.AppSlug, target.TargetId);
             if (!decision.Allowed)
             {
-                AuthorizationLog.Forbidden(_logger, typeof(TCommand).Name, LogValue.Safe(decision.Reason)!);
+                AuthorizationLog.Forbidden(_logger, typeof(TCommand).Name, LogValue.Safe(decision.Reason, LogValue.MaxMessageLength)!);
                 await RefuseAsync(run, new CommandFailure(ErrorCodes.Forbidden, decision.Reason, false, false), []);
                 return;
             }
@@ -161,9 +161,10 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
             Transient: true);
         if (attempt < attempts)
         {
-            CommandLog.Retrying(_logger, handler.Kind, attempt, attempts, failure.Message);
+            CommandLog.Retrying(_logger, handler.Kind, attempt, attempts, LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!);
             metrics.Retrying(handler.Kind);
-            throw new TransientCommandException(failure.Message, exception);
+            // The message also reaches MassTransit's own retry and fault logs: escaped like every logged value.
+            throw new TransientCommandException(LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!, exception);
         }
 
         CommandLog.Unexpected(_logger, handler.Kind, exception);
@@ -180,9 +181,10 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
 
         if (failure.Transient && attempt < attempts)
         {
-            CommandLog.Retrying(_logger, handler.Kind, attempt, attempts, failure.Message);
+            CommandLog.Retrying(_logger, handler.Kind, attempt, attempts, LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!);
             metrics.Retrying(handler.Kind);
-            throw new TransientCommandException(failure.Message, exception);
+            // The message also reaches MassTransit's own retry and fault logs: escaped like every logged value.
+            throw new TransientCommandException(LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!, exception);
         }
 
         if (failure.Code == ErrorCodes.InternalError)
@@ -199,7 +201,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         }
 
         await PublishAsync(run, @event);
-        CommandLog.Failed(_logger, handler.Kind, failure.Code, failure.Retryable, failure.Message);
+        CommandLog.Failed(_logger, handler.Kind, failure.Code, failure.Retryable, LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!);
         metrics.Failed(handler.Kind, failure.Code, run.StartedAt);
 
         if (failure.Transient || failure.Code == ErrorCodes.InternalError)
@@ -220,7 +222,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     private async Task PublishFailureAsync(Run run, CommandFailure failure, FailureDetails details)
     {
         await PublishAsync(run, handler.Failed(run.Command, failure, details));
-        CommandLog.Failed(_logger, handler.Kind, failure.Code, failure.Retryable, failure.Message);
+        CommandLog.Failed(_logger, handler.Kind, failure.Code, failure.Retryable, LogValue.Safe(failure.Message, LogValue.MaxMessageLength)!);
         metrics.Failed(handler.Kind, failure.Code, run.StartedAt);
     }
 

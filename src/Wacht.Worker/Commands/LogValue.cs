@@ -9,17 +9,20 @@ namespace Wacht.Worker.Commands;
 /// </summary>
 internal static class LogValue
 {
-    /// <summary>The most characters of one value a log line shows.</summary>
+    /// <summary>The most characters of one field value a log line shows.</summary>
     public const int MaxLength = 200;
 
-    public static string? Safe(string? value)
+    /// <summary>The most characters of a whole sentence (a failure message quoting several fields) a log line shows.</summary>
+    public const int MaxMessageLength = 2000;
+
+    public static string? Safe(string? value, int maxLength = MaxLength)
     {
         if (value is null)
         {
             return null;
         }
 
-        var shown = value.Length > MaxLength ? value.AsSpan(0, MaxLength) : value.AsSpan();
+        var shown = value.Length > maxLength ? value.AsSpan(0, maxLength) : value.AsSpan();
         if (!NeedsEscaping(shown) && shown.Length == value.Length)
         {
             return value;

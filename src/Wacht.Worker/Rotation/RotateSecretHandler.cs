@@ -234,7 +234,7 @@ internal sealed class RotateSecretHandler(
                 Transient: false));
         }
 
-        using var clientScope = logger.BeginScope(new Dictionary<string, object?> { ["ClientId"] = target.ClientId });
+        using var clientScope = logger.BeginScope(new LogScope(("ClientId", target.ClientId)));
 
         // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
         // again instead of assuming nothing happened.
