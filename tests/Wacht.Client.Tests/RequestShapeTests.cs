@@ -322,7 +322,7 @@ public sealed class RequestShapeTests
         var handler = new StubHttpHandler().AlwaysJson("{}");
         await using var host = WachtTestHost.Create(handler);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => host.Client.RotateOAuthClientSecretAsync("reports", "oc_client_5f2b8e"));
+        var error = await Assert.ThrowsAsync<WachtArgumentException>(() => host.Client.RotateOAuthClientSecretAsync("reports", "oc_client_5f2b8e"));
 
         Assert.Equal("oauthClientId", error.ParamName);
         Assert.Contains("client_id", error.Message, StringComparison.Ordinal);

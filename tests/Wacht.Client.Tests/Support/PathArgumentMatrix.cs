@@ -77,7 +77,9 @@ public static class PathArgumentMatrix
 
     /// <summary>The interface's methods, by name (no overloads exist).</summary>
     public static IReadOnlyDictionary<string, MethodInfo> Methods { get; } =
-        typeof(IWachtClient).GetMethods().ToDictionary(m => m.Name, StringComparer.Ordinal);
+        typeof(IWachtClient).GetMethods()
+            .Where(m => !m.IsSpecialName && typeof(Task).IsAssignableFrom(m.ReturnType))
+            .ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>(method, argument) for every string parameter of every method, plus createOAuthApp's slug.</summary>
     public static IEnumerable<(string Method, string Argument)> PathArguments()
