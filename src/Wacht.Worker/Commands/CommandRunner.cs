@@ -36,9 +36,10 @@ internal sealed class CommandRunner(
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["CommandId"] = spec.CommandId,
-            ["DeploymentId"] = spec.DeploymentId,
-            ["AppSlug"] = spec.AppSlug,
-            ["OAuthClientId"] = spec.TargetId,
+            // Excerpts: an invalid command's values can be any size, and each line of its log carries this scope.
+            ["DeploymentId"] = Excerpt.Of(spec.DeploymentId, InputLimits.MaxIdLength),
+            ["AppSlug"] = Excerpt.Of(spec.AppSlug, InputLimits.MaxSlugLength),
+            ["OAuthClientId"] = Excerpt.Of(spec.TargetId, InputLimits.MaxIdLength),
             ["MessageId"] = context.MessageId,
         });
 

@@ -19,7 +19,8 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
         var command = context.Message;
         var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
             .DecimalId(nameof(RevokeGrant.OAuthClientId), command.OAuthClientId)
-            .DecimalId(nameof(RevokeGrant.GrantId), command.GrantId);
+            .DecimalId(nameof(RevokeGrant.GrantId), command.GrantId)
+            .MessageSize(context.ReceiveContext.Body.Length);
 
         var spec = new CommandSpec(
             command.CommandId,
@@ -37,7 +38,7 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
             context,
             spec,
             (execution, cancellationToken) => ExecuteAsync(command, execution.Wacht, cancellationToken),
-            (failure, _, fieldErrors) => new GrantRevocationFailed
+            (failure, _, fieldErrors) => FailureEcho.Bound(new GrantRevocationFailed
             {
                 CommandId = command.CommandId,
                 DeploymentId = command.DeploymentId ?? "",
@@ -52,7 +53,7 @@ internal sealed class RevokeGrantConsumer(CommandRunner runner, TimeProvider tim
                 Trigger = command.Trigger ?? CommandTriggers.Command,
                 RequestedBy = command.RequestedBy,
                 Reason = command.Reason,
-            });
+            }));
     }
 
     private async Task<CommandResult> ExecuteAsync(RevokeGrant command, IWachtClient client, CancellationToken cancellationToken)

@@ -33,7 +33,8 @@ internal sealed class RotateSecretConsumer(
     {
         var command = context.Message;
         var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
-            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId);
+            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId)
+            .MessageSize(context.ReceiveContext.Body.Length);
 
         var spec = new CommandSpec(
             command.CommandId,
@@ -53,7 +54,7 @@ internal sealed class RotateSecretConsumer(
             context,
             spec,
             (execution, cancellationToken) => ExecuteAsync(command, execution, progress, cancellationToken),
-            (failure, _, fieldErrors) => new SecretRotationFailed
+            (failure, _, fieldErrors) => FailureEcho.Bound(new SecretRotationFailed
             {
                 CommandId = command.CommandId,
                 DeploymentId = command.DeploymentId ?? "",
@@ -68,7 +69,7 @@ internal sealed class RotateSecretConsumer(
                 Trigger = command.Trigger ?? CommandTriggers.Command,
                 RequestedBy = command.RequestedBy,
                 Reason = command.Reason,
-            });
+            }));
     }
 
     private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandExecution execution, RotationProgress progress, CancellationToken cancellationToken)

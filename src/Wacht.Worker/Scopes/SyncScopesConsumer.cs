@@ -18,7 +18,8 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
     {
         var command = context.Message;
         var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
-            .Add(SyncScopesValidator.Validate(command));
+            .Add(SyncScopesValidator.Validate(command))
+            .MessageSize(context.ReceiveContext.Body.Length);
 
         var spec = new CommandSpec(
             command.CommandId,
@@ -36,12 +37,12 @@ internal sealed class SyncScopesConsumer(CommandRunner runner, TimeProvider time
             context,
             spec,
             (execution, cancellationToken) => ExecuteAsync(command, execution.Wacht, cancellationToken),
-            (failure, exception, fieldErrors) => Failed(
+            (failure, exception, fieldErrors) => FailureEcho.Bound(Failed(
                 command,
                 failure,
                 fieldErrors,
                 (exception as ScopeConflictsException)?.Conflicts ?? [],
-                (exception as ScopeSyncPartiallyAppliedException)?.Applied ?? []));
+                (exception as ScopeSyncPartiallyAppliedException)?.Applied ?? [])));
     }
 
     private async Task<CommandResult> ExecuteAsync(SyncScopes command, IWachtClient client, CancellationToken cancellationToken)
