@@ -43,6 +43,13 @@ public static class ErrorCodes
     /// </summary>
     public const string Superseded = "superseded";
 
+    /// <summary>
+    /// The command id was already used for a command with other meaningful fields (another target, grant, scope list
+    /// or dry-run flag). A command id names one command: the first one's outcome stands and this one was not executed.
+    /// Send it again under a new id.
+    /// </summary>
+    public const string CommandIdConflict = "command_id_conflict";
+
     /// <summary>An unexpected error in the worker itself.</summary>
     public const string InternalError = "internal_error";
 }

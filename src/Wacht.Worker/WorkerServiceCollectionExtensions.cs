@@ -47,7 +47,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();
-        services.TryAddSingleton<CommandRunner>();
         services.AddWachtRotationSweep();
         services.AddWachtGrantAudit();
         return services;

@@ -36,8 +36,11 @@ internal static class Excerpt
     /// <summary>For echoes into non-nullable fields.</summary>
     public static string OrEmpty(string? value, int maxLength = Length) => Of(value, maxLength) ?? "";
 
-    /// <summary>A value quoted in a problem text: <c>(null)</c>, or the value (or its excerpt).</summary>
-    public static string Quote(string? value) => value is null ? "(null)" : Of(value)!;
+    /// <summary>
+    /// A value quoted in a problem text: <c>(null)</c>, or the value (or its excerpt) with control characters escaped
+    /// (<see cref="LogValue"/>), since problems end up in the failure message, which is also logged.
+    /// </summary>
+    public static string Quote(string? value) => value is null ? "(null)" : LogValue.Safe(Of(value))!;
 
     /// <summary>
     /// At most <see cref="InputLimits.MaxFieldErrors"/> errors, each with an excerpt of its field and problem; more

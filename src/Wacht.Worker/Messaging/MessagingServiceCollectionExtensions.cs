@@ -2,10 +2,9 @@ using System.Security.Authentication;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Wacht.Worker.Grants;
-using Wacht.Worker.Rotation;
-using Wacht.Worker.Scopes;
+using Wacht.Worker.Commands;
 
 namespace Wacht.Worker.Messaging;
 
@@ -101,12 +100,17 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The worker's consumers with their definitions; also used by tests on the MassTransit test harness.</summary>
+    /// <summary>
+    /// The worker's command consumers, one per command handler (<see cref="CommandHandlers"/>), with their
+    /// definitions; also used by tests on the MassTransit test harness.
+    /// </summary>
     public static void AddWachtConsumers(IBusRegistrationConfigurator bus)
     {
         bus.SetKebabCaseEndpointNameFormatter();
-        bus.AddConsumer<RotateSecretConsumer, RotateSecretConsumerDefinition>();
-        bus.AddConsumer<RevokeGrantConsumer, RevokeGrantConsumerDefinition>();
-        bus.AddConsumer<SyncScopesConsumer, SyncScopesConsumerDefinition>();
+        foreach (var handler in CommandHandlers.All)
+        {
+            bus.TryAddSingleton(handler.Service, handler.Implementation);
+            bus.AddConsumer(handler.Consumer, handler.Definition);
+        }
     }
 }

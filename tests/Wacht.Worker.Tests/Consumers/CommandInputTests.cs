@@ -114,6 +114,32 @@ public sealed class CommandInputTests : IClassFixture<CommandInputTests.Fixture>
         Assert.IsType<ScopeSyncFailed>(failed);
     }
 
+    [Fact]
+    public async Task An_existing_scope_the_client_cannot_address_fails_the_sync_without_a_request_for_it()
+    {
+        // The worker validates what a command says; a scope the app already has comes from Wacht. Archiving an app's
+        // ".." scope would PATCH another path: the client refuses it (nothing sent) and the worker reports it.
+        var sent = new OutgoingRequests();
+        await using var h = await HarnessWorld.StartAsync(services: sent.Register);
+        var app = (await h.World.Wacht.ListOAuthAppsAsync()).Single(a => a.Slug == WachtWorld.AppSlug);
+        await h.World.Wacht.UpdateOAuthAppAsync(WachtWorld.AppSlug, new Client.UpdateOAuthAppRequest { SupportedScopes = [.. app.SupportedScopes, ".."] });
+        var current = (await h.World.Wacht.ListOAuthAppsAsync()).Single(a => a.Slug == WachtWorld.AppSlug);
+        Assert.Contains("..", current.SupportedScopes);
+        var keep = current.ScopeDefinitions.Where(d => d.Scope != ".." && !d.Archived).Select(d => new DesiredScope { Scope = d.Scope }).ToArray();
+        var command = SyncCommand(keep) with { MissingScopes = MissingScopeModes.Archive };
+        var routedBefore = h.World.Emulator.Calls.Count("*");
+
+        var failed = Assert.IsType<ScopeSyncFailed>(await h.ExecuteAsync(command, command.CommandId));
+
+        Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
+        Assert.False(failed.Retryable);
+        Assert.Contains("dot segment", failed.Message, StringComparison.Ordinal);
+        // Only the read: the worker's client sent one request, listOAuthApps, and nothing for the ".." scope.
+        Assert.Equal([$"GET /oauth/apps"], sent.Requests);
+        Assert.Equal(routedBefore + 1, h.World.Emulator.Calls.Count("*"));
+        Assert.Equal(current.UpdatedAt, (await h.World.Wacht.ListOAuthAppsAsync()).Single(a => a.Slug == WachtWorld.AppSlug).UpdatedAt);
+    }
+
     private async Task<object> AssertInvalidWithoutCallsAsync<TCommand>(TCommand command, string field)
         where TCommand : class
     {

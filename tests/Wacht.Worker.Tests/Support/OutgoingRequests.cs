@@ -9,9 +9,12 @@ namespace Wacht.Worker.Tests.Support;
 /// </summary>
 public sealed class OutgoingRequests
 {
-    private int _count;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _requests.Count;
+
+    /// <summary>Method and path of each request, in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
 
     /// <summary>For <see cref="HarnessWorld.StartAsync(Action{Dictionary{string, string}}?, Action{IServiceCollection}?)"/>'s services hook.</summary>
     public void Register(IServiceCollection services) =>
@@ -22,7 +25,7 @@ public sealed class OutgoingRequests
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref owner._count);
+            owner._requests.Enqueue($"{request.Method} {request.RequestUri?.AbsolutePath}");
             return base.SendAsync(request, cancellationToken);
         }
     }
