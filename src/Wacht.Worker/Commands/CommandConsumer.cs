@@ -48,6 +48,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         {
             var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason);
             handler.Validate(command, fields);
+            fields.MessageSize(context.ReceiveContext.Body.Length);
             if (!fields.IsValid)
             {
                 var describe = "The command is invalid: " + string.Join("; ", fields.Errors.Select(e => $"{e.Field} {e.Problem}")) + ".";

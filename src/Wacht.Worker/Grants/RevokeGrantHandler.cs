@@ -60,7 +60,7 @@ internal sealed class RevokeGrantHandler(TimeProvider time) : ICommandHandler<Re
         });
     }
 
-    public GrantRevocationFailed Failed(RevokeGrant command, CommandFailure failure, FailureDetails details) => new()
+    public GrantRevocationFailed Failed(RevokeGrant command, CommandFailure failure, FailureDetails details) => FailureEcho.Bound(new GrantRevocationFailed
     {
         CommandId = command.CommandId,
         DeploymentId = command.DeploymentId ?? "",
@@ -76,5 +76,5 @@ internal sealed class RevokeGrantHandler(TimeProvider time) : ICommandHandler<Re
         RequestedBy = command.RequestedBy,
         Reason = command.Reason,
         SentBy = details.SentBy,
-    };
+    });
 }

@@ -37,7 +37,7 @@ internal sealed class RotateSecretHandler(
 
     public IEnumerable<string?> MeaningfulFields(RotateSecret command) => [command.DeploymentId, command.AppSlug, command.OAuthClientId];
 
-    public SecretRotationFailed Failed(RotateSecret command, CommandFailure failure, FailureDetails details) => new()
+    public SecretRotationFailed Failed(RotateSecret command, CommandFailure failure, FailureDetails details) => FailureEcho.Bound(new SecretRotationFailed
     {
         CommandId = command.CommandId,
         DeploymentId = command.DeploymentId ?? "",
@@ -53,7 +53,7 @@ internal sealed class RotateSecretHandler(
         RequestedBy = command.RequestedBy,
         Reason = command.Reason,
         SentBy = details.SentBy,
-    };
+    });
 
     /// <summary>
     /// Whether Wacht may have issued a secret for this command that is not at the destination, i.e. the old secret may

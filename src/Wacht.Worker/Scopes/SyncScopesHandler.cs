@@ -73,7 +73,7 @@ internal sealed class SyncScopesHandler(TimeProvider time) : ICommandHandler<Syn
         SentBy = sentBy,
     };
 
-    public ScopeSyncFailed Failed(SyncScopes command, CommandFailure failure, FailureDetails details) => new()
+    public ScopeSyncFailed Failed(SyncScopes command, CommandFailure failure, FailureDetails details) => FailureEcho.Bound(new ScopeSyncFailed
     {
         CommandId = command.CommandId,
         DeploymentId = command.DeploymentId ?? "",
@@ -89,5 +89,5 @@ internal sealed class SyncScopesHandler(TimeProvider time) : ICommandHandler<Syn
         RequestedBy = command.RequestedBy,
         Reason = command.Reason,
         SentBy = details.SentBy,
-    };
+    });
 }
