@@ -199,6 +199,14 @@ public sealed class CallHolds
         }
     }
 
+    private void Pulse()
+    {
+        lock (_gate)
+        {
+            PulseLocked();
+        }
+    }
+
     private void PulseLocked()
     {
         _changed.TrySetResult();
@@ -222,6 +230,9 @@ public sealed class CallHolds
     {
         private readonly TaskCompletionSource<bool> _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource<ReleasedCall> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // A caller that gives up changes what Held reports (CallerGone): wake up anyone waiting for that.
+        private readonly CancellationTokenRegistration _callerGone = http.RequestAborted.Register(static o => ((CallHolds)o!).Pulse(), owner);
 
         public long Id { get; } = id;
 
@@ -253,6 +264,7 @@ public sealed class CallHolds
             }
             finally
             {
+                await _callerGone.DisposeAsync();
                 owner.Remove(this);
             }
         }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Wacht.Emulator;
 
 /// <summary>A request that a <see cref="HoldRule"/> is holding (a snapshot).</summary>
@@ -13,7 +15,7 @@ public sealed record HeldCall(
     long RuleId,
     string Operation,
     string DeploymentId,
-    string? OAuthClientId,
+    [property: JsonPropertyName("oauth_client_id")] string? OAuthClientId,
     string? ClientId,
     DateTimeOffset HeldAt,
     bool CallerGone);

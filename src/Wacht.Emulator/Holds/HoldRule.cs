@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Wacht.Emulator;
 
@@ -28,6 +29,7 @@ public sealed record HoldRule
     public string? ClientId { get; set; }
 
     /// <summary>Only requests for the client with this record id (the <c>{oauth_client_id}</c> of the path).</summary>
+    [JsonPropertyName("oauth_client_id")]
     public string? OAuthClientId { get; set; }
 
     /// <summary>How many more matching requests this rule holds; the rule expires after the last one.</summary>
