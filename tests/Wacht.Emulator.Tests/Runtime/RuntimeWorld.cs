@@ -31,14 +31,20 @@ internal static class RuntimeWorld
         crm.Clients.Add(new SeedClient { ClientId = JwtPublicId, ClientAuthMethod = "client_secret_jwt", GrantTypes = ["client_credentials"], ClientSecret = JwtSecret });
         crm.Clients.Add(new SeedClient
         {
-            ClientId = Jwt384PublicId, ClientAuthMethod = "client_secret_jwt", GrantTypes = ["client_credentials"], ClientSecret = Jwt384Secret,
+            ClientId = Jwt384PublicId,
+            ClientAuthMethod = "client_secret_jwt",
+            GrantTypes = ["client_credentials"],
+            ClientSecret = Jwt384Secret,
             TokenEndpointAuthSigningAlg = "HS384",
         });
         crm.Clients.Add(new SeedClient { ClientId = OddPublicId, ClientAuthMethod = "client_secret_basic", GrantTypes = ["client_credentials"], ClientSecret = OddSecret });
         crm.Clients.Add(new SeedClient { Id = NoneClientRecordId, ClientId = NonePublicId, ClientAuthMethod = "none", RedirectUris = ["https://crm.example.com/spa"] });
         crm.Clients.Add(new SeedClient
         {
-            ClientId = PrivateKeyJwtPublicId, ClientAuthMethod = "private_key_jwt", GrantTypes = ["client_credentials"], JwksUri = "https://crm.example.com/jwks.json",
+            ClientId = PrivateKeyJwtPublicId,
+            ClientAuthMethod = "private_key_jwt",
+            GrantTypes = ["client_credentials"],
+            JwksUri = "https://crm.example.com/jwks.json",
         });
         seed.Deployments[1].Apps.Add(new SeedApp
         {
