@@ -31,6 +31,7 @@ internal sealed class WachtClient : IWachtClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _root;
+    private readonly ClientSecretChecker _secretChecker;
 
     public WachtClient(
         string deploymentId,
@@ -47,6 +48,7 @@ internal sealed class WachtClient : IWachtClient
         _circuits = circuits;
         _timeProvider = timeProvider;
         _logger = logger;
+        _secretChecker = new ClientSecretChecker(deploymentId, $"Deployments:{deploymentId}", options, httpClientFactory, timeProvider, logger);
         var baseUrl = options.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _root = options.PathStyle == WachtPathStyle.Platform
             ? $"{baseUrl}/deployments/{Uri.EscapeDataString(deploymentId)}/oauth/apps"
@@ -182,6 +184,15 @@ internal sealed class WachtClient : IWachtClient
         ArgumentException.ThrowIfNullOrWhiteSpace(kid);
         return SendAsync(WachtOperations.CompromiseOAuthAppSigningKey, HttpMethod.Post,
             app + "/signing-keys/" + Uri.EscapeDataString(kid) + "/compromise", null, IgnoreBody, ct);
+    }
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, string clientId, string clientAuthMethod, ClientSecret secret, CancellationToken cancellationToken = default) =>
+        _secretChecker.CheckAsync(appFqdn, clientId, clientAuthMethod, signingAlgorithm: null, secret, cancellationToken);
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, OAuthClient client, ClientSecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return _secretChecker.CheckAsync(appFqdn, client.ClientId, client.ClientAuthMethod, client.TokenEndpointAuthSigningAlg, secret, cancellationToken);
     }
 
     private static bool IgnoreBody(ReadOnlyMemory<byte> body) => true;
