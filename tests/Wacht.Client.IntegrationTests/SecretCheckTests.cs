@@ -168,6 +168,19 @@ public sealed class SecretCheckTests
         Assert.Equal(SecretCheck.Accepted, await wacht.CheckClientSecretAsync(fqdn, created.ClientId, created.ClientAuthMethod, created.ClientSecret!));
     }
 
+    [Theory]
+    [InlineData(-110)]
+    [InlineData(110)]
+    public async Task Two_minutes_of_clock_skew_do_not_turn_an_accepted_secret_into_a_rejected_one(int emulatorAheadSeconds)
+    {
+        await using var world = await World.StartAsync(configureEmulator: o => o.TimeProvider = new ShiftedTimeProvider(TimeSpan.FromSeconds(emulatorAheadSeconds)));
+        var wacht = world.Client(World.BackendDeployment);
+        var created = await CreateClientAsync(wacht, ClientAuthMethods.ClientSecretJwt);
+
+        Assert.Equal(SecretCheck.Accepted, await wacht.CheckClientSecretAsync(
+            World.AppFqdn(World.BackendDeployment), created.ClientId, created.ClientAuthMethod, created.ClientSecret!));
+    }
+
     [Fact]
     public async Task Secret_checks_never_log_or_throw_a_secret()
     {
@@ -209,4 +222,10 @@ public sealed class SecretCheckTests
             GrantTypes = ["client_credentials"],
             ClientName = "secret-check-" + method,
         });
+
+    /// <summary>The system clock moved by a fixed offset (the emulator's clock when Wacht's and the worker's disagree).</summary>
+    private sealed class ShiftedTimeProvider(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
 }

@@ -8,14 +8,17 @@ namespace Wacht.Client;
 /// <summary>
 /// The <c>client_secret_jwt</c> assertion (RFC 7523) of one check attempt: HMAC-signed with the secret,
 /// <c>iss</c> = <c>sub</c> = client_id, <c>aud</c> = the endpoint URL on the app's issuer, a fresh random <c>jti</c>,
-/// <c>iat</c> = now and <c>exp</c> = now + 60 s (the platform refuses lifetimes over 300 s and requires iat).
+/// <c>iat</c> = now - 60 s and <c>exp</c> = now + 120 s. The platform requires iat, refuses lifetimes over 300 s and
+/// allows 60 s of skew on iat; with these values a worker clock up to 2 minutes ahead of or behind Wacht's still
+/// passes, so clock skew does not turn an accepted secret into a "rejected" one.
 /// Written by hand: a JWT library would add a large dependency to this client for one fixed-shape HMAC token.
 /// </summary>
 internal static class ClientAssertion
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     public const string DefaultAlgorithm = "HS256";
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan IssuedBefore = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ExpiresAfter = TimeSpan.FromSeconds(120);
 
     public static bool IsSupported(string algorithm) => algorithm is "HS256" or "HS384" or "HS512";
 
@@ -30,8 +33,8 @@ internal static class ClientAssertion
             writer.WriteString("sub", clientId);
             writer.WriteString("aud", audience);
             writer.WriteString("jti", jti);
-            writer.WriteNumber("iat", now.ToUnixTimeSeconds());
-            writer.WriteNumber("exp", (now + Lifetime).ToUnixTimeSeconds());
+            writer.WriteNumber("iat", (now - IssuedBefore).ToUnixTimeSeconds());
+            writer.WriteNumber("exp", (now + ExpiresAfter).ToUnixTimeSeconds());
             writer.WriteEndObject();
         }
 

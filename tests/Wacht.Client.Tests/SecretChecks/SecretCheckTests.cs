@@ -75,9 +75,10 @@ public sealed class SecretCheckTests
         Assert.Equal(PublicClientId, claims.GetProperty("sub").GetString());
         Assert.Equal("https://auth.example.com/oauth/introspect", claims.GetProperty("aud").GetString());
         Assert.Matches("^[0-9a-f]{32}$", claims.GetProperty("jti").GetString());
+        // Backdated by 60 s and valid for 120 s: two minutes of clock skew either way still pass the platform's rules.
         var iat = claims.GetProperty("iat").GetInt64();
-        Assert.InRange(iat, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        Assert.Equal(60, claims.GetProperty("exp").GetInt64() - iat);
+        Assert.InRange(iat, before - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60);
+        Assert.Equal(180, claims.GetProperty("exp").GetInt64() - iat);
     }
 
     [Fact]
