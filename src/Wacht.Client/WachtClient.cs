@@ -31,6 +31,7 @@ internal sealed class WachtClient : IWachtClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly WachtRequestRoot _root;
+    private readonly ClientSecretChecker _secretChecker;
 
     public WachtClient(
         string deploymentId,
@@ -48,6 +49,7 @@ internal sealed class WachtClient : IWachtClient
         _timeProvider = timeProvider;
         _logger = logger;
         _root = WachtRequestRoot.For(options.BaseUrl, options.PathStyle, deploymentId);
+        _secretChecker = new ClientSecretChecker(deploymentId, $"Deployments:{deploymentId}", options, httpClientFactory, timeProvider, logger);
     }
 
     public string DeploymentId { get; }
@@ -182,6 +184,15 @@ internal sealed class WachtClient : IWachtClient
         var path = AppPath(WachtOperations.CompromiseOAuthAppSigningKey, appSlug)
             .Literal("signing-keys").Argument(kid, nameof(kid)).Literal("compromise");
         return SendAsync(path, HttpMethod.Post, null, IgnoreBody, ct);
+    }
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, string clientId, string clientAuthMethod, ClientSecret secret, CancellationToken cancellationToken = default) =>
+        _secretChecker.CheckAsync(appFqdn, clientId, clientAuthMethod, signingAlgorithm: null, secret, cancellationToken);
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, OAuthClient client, ClientSecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return _secretChecker.CheckAsync(appFqdn, client.ClientId, client.ClientAuthMethod, client.TokenEndpointAuthSigningAlg, secret, cancellationToken);
     }
 
     private static bool IgnoreBody(ReadOnlyMemory<byte> body) => true;

@@ -29,6 +29,7 @@ internal static class WachtConfigurationKeys
         [nameof(WachtDeploymentOptions.ApiKeyEnvironmentVariable)] = Kind.Text,
         [nameof(WachtDeploymentOptions.ApiKeyFile)] = Kind.Text,
         [nameof(WachtDeploymentOptions.PathStyle)] = Kind.PathStyle,
+        [nameof(WachtDeploymentOptions.RuntimeBaseUrl)] = Kind.Text,
         [nameof(WachtDeploymentOptions.RequestTimeout)] = Kind.Duration,
         [nameof(WachtDeploymentOptions.TotalTimeout)] = Kind.Duration,
         [nameof(WachtDeploymentOptions.MaxConcurrentRequests)] = Kind.Integer,

@@ -23,6 +23,13 @@ public sealed class WachtDeploymentOptions
 
     public WachtPathStyle PathStyle { get; set; } = WachtPathStyle.Backend;
 
+    /// <summary>
+    /// Where the apps' runtime endpoints (secret checks) are reached. With <c>{fqdn}</c> a template in which the app's
+    /// fqdn starts the host: <c>https://{fqdn}</c> (the default, production). Without it a fixed base URL, e.g. an
+    /// emulator's <c>http://127.0.0.1:5080/</c>, to which requests go with <c>Host: {fqdn}</c>. Never carries the API key.
+    /// </summary>
+    public string RuntimeBaseUrl { get; set; } = "https://{fqdn}";
+
     /// <summary>Timeout of one attempt (until the whole response body has arrived).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

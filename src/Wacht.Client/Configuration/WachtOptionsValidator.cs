@@ -70,6 +70,10 @@ internal sealed class WachtOptionsValidator : IValidateOptions<WachtOptions>
 
         ValidateBaseUrl(path, deployment.BaseUrl, failures);
         ValidateApiKey(path, deployment, failures);
+        if (RuntimeEndpoint.Parse(deployment.RuntimeBaseUrl, out var runtimeProblem) is null)
+        {
+            failures.Add($"{path}:RuntimeBaseUrl: {runtimeProblem}");
+        }
 
         if (!Enum.IsDefined(deployment.PathStyle))
         {
