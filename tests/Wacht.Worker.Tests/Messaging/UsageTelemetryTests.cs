@@ -15,16 +15,17 @@ namespace Wacht.Worker.Tests.Messaging;
 public sealed class UsageTelemetryTests
 {
     [Theory]
-    [InlineData("InMemory")]
-    [InlineData("RabbitMq")]
-    public async Task TheWorkersBus_HasUsageTelemetryOff(string transport)
+    [InlineData("InMemory", WorkerHostMode.Service)]
+    [InlineData("RabbitMq", WorkerHostMode.Service)]
+    [InlineData("RabbitMq", WorkerHostMode.Sender)]
+    public async Task TheWorkersBus_HasUsageTelemetryOff(string transport, WorkerHostMode mode)
     {
         await using var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
         settings["Worker:Messaging:Transport"] = transport;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddWachtWorker(builder.Configuration);
+        builder.Services.AddWachtWorker(builder.Configuration, mode: mode);
         using var host = builder.Build();
 
         // The tracker reads MASSTRANSIT_USAGE_TELEMETRY when it is created; the test process does not set it.
