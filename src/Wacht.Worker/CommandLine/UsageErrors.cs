@@ -35,7 +35,8 @@ internal static partial class UsageErrors
             return null;
         }
 
-        return string.Join("; ", messages.Distinct(StringComparer.Ordinal)) + $". Run '{Path(command)} --help' for usage.";
+        var line = string.Join("; ", messages.Distinct(StringComparer.Ordinal));
+        return line + (line.EndsWith('?') ? "" : ".") + $" Run '{Path(command)} --help' for usage.";
     }
 
     private static string DescribeToken(string token, Command command, Command root)

@@ -17,9 +17,9 @@ namespace Wacht.Worker.Startup;
 /// </summary>
 /// <remarks>
 /// The ledger check is the ledger's own start-up step (<see cref="ICommandLedger.InitializeAsync"/>: open, create or
-/// migrate the schema), which the host repeats as a no-op. The broker check opens and closes one AMQP connection with
-/// the bus's settings; MassTransit offers no way to test a connection before its bus starts, and once started it
-/// retries a refused login instead of failing.
+/// migrate the schema), which the host repeats as a no-op. The broker check opens one AMQP connection and one channel
+/// with the bus's settings and closes them: MassTransit has no way to test its connection before the bus starts, and a
+/// bus that fails to start surfaces as a host start-up fault, logged with its stack trace and naming no setting.
 /// </remarks>
 internal static class ConnectionChecks
 {
@@ -120,6 +120,13 @@ internal static class ConnectionChecks
         try
         {
             await using var connection = await factory.CreateConnectionAsync(timeout.Token);
+
+            // A refused virtual host surfaces only at the first channel (RabbitMQ.Client 7 reports the close then).
+            await using (var channel = await connection.CreateChannelAsync(cancellationToken: timeout.Token))
+            {
+                await channel.CloseAsync(timeout.Token);
+            }
+
             await connection.CloseAsync(timeout.Token);
             return null;
         }

@@ -24,11 +24,20 @@ public sealed class DryRunOnRabbitMqTests
         var grant = (await w.World.GrantsAsync(WachtWorld.ServiceClient)).First(g => g.Status == GrantStatuses.Active);
         await w.SendAsync("rotate-secret", new RotateSecret
         {
-            CommandId = NewId.NextGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = client.Id, RequestedBy = "it",
+            CommandId = NewId.NextGuid(),
+            DeploymentId = WachtWorld.Deployment,
+            AppSlug = WachtWorld.AppSlug,
+            OAuthClientId = client.Id,
+            RequestedBy = "it",
         });
         await w.SendAsync("revoke-grant", new RevokeGrant
         {
-            CommandId = NewId.NextGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = client.Id, GrantId = grant.Id, RequestedBy = "it",
+            CommandId = NewId.NextGuid(),
+            DeploymentId = WachtWorld.Deployment,
+            AppSlug = WachtWorld.AppSlug,
+            OAuthClientId = client.Id,
+            GrantId = grant.Id,
+            RequestedBy = "it",
         });
         var published = new ConcurrentQueue<object>();
         var subscriber = w.Bus.ConnectReceiveEndpoint("dry-run-observer", e =>
