@@ -188,7 +188,8 @@ public sealed class RotationSweepTests
         Assert.Empty(world.Harness.Published.Select<SecretRotationDue>());
         Assert.Empty(world.SentRotations());
 
-        // Nothing was recorded for the day: the real run that follows warns at once.
+        // Nothing was recorded for the day: the real run that follows (an hour later, the same UTC day) warns at once.
+        world.Clock.Advance(TimeSpan.FromHours(1));
         var real = await world.RunAsync(dryRun: false);
 
         Assert.Equal(1, real.Summary.Warned);
