@@ -25,6 +25,7 @@ internal static class WachtConfigurationKeys
     internal static readonly IReadOnlyDictionary<string, Kind> Deployment = new Dictionary<string, Kind>(StringComparer.OrdinalIgnoreCase)
     {
         [nameof(WachtDeploymentOptions.BaseUrl)] = Kind.Url,
+        [nameof(WachtDeploymentOptions.AllowInsecureHttp)] = Kind.Boolean,
         [nameof(WachtDeploymentOptions.ApiKey)] = Kind.Secret,
         [nameof(WachtDeploymentOptions.ApiKeyEnvironmentVariable)] = Kind.Text,
         [nameof(WachtDeploymentOptions.ApiKeyFile)] = Kind.Text,

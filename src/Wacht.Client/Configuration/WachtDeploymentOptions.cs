@@ -9,6 +9,12 @@ public sealed class WachtDeploymentOptions
     /// <summary>Scheme, host, optional port and optional path prefix. No query or fragment.</summary>
     public Uri BaseUrl { get; set; } = DefaultBaseUrl;
 
+    /// <summary>
+    /// Allows an <c>http://</c> <see cref="BaseUrl"/> to a host other than this machine (the API key and rotated secrets
+    /// then cross the network unencrypted). Off by default: such a URL is refused at start; loopback URLs never need it.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
     /// <summary>The backend API key inline. Set exactly one of ApiKey, ApiKeyEnvironmentVariable and ApiKeyFile.</summary>
     public string? ApiKey { get; set; }
 

@@ -16,12 +16,14 @@ public static class MessagingServiceCollectionExtensions
     /// Binds <c>Worker:Messaging</c> and registers the bus: RabbitMQ (durable queues, publisher confirms, optional
     /// TLS and quorum queues) or the in-memory transport, kebab-case endpoints (<c>rotate-secret</c>,
     /// <c>revoke-grant</c>, <c>sync-scopes</c>). <paramref name="configureBus"/> lets a host add its own consumers
-    /// (subscribers of the result events, for example).
+    /// (subscribers of the result events, for example). <paramref name="mode"/> <see cref="WorkerHostMode.Sender"/>
+    /// registers no command consumer: the process only sends commands. MassTransit's usage telemetry is off.
     /// </summary>
     public static IServiceCollection AddWachtMessaging(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<IBusRegistrationConfigurator>? configureBus = null)
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        WorkerHostMode mode = WorkerHostMode.Service)
     {
         services.AddWachtMessagingOptions();
 
@@ -38,7 +40,18 @@ public static class MessagingServiceCollectionExtensions
 
         services.AddMassTransit(x =>
         {
-            AddWachtConsumers(x);
+            // MassTransit sends usage telemetry to its vendor about five minutes after the bus starts unless told not
+            // to; nothing in the worker phones home. (MassTransit's MASSTRANSIT_USAGE_TELEMETRY=true turns it back on.)
+            x.DisableUsageTelemetry();
+            if (mode == WorkerHostMode.Service)
+            {
+                AddWachtConsumers(x);
+            }
+            else
+            {
+                x.SetKebabCaseEndpointNameFormatter();
+            }
+
             configureBus?.Invoke(x);
 
             if (transport == TransportKind.RabbitMq)
