@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Wacht.Client;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -853,12 +854,9 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await DeleteStoreAsync();
         await CreateStoreAsync();
         _ledger = OpenLedger(Protector, Time);
-        await (_ledger switch
-        {
-            SqliteCommandLedger sqlite => sqlite.InitializeAsync(version, CancellationToken.None),
-            PostgresCommandLedger postgres => postgres.InitializeAsync(version, CancellationToken.None),
-            _ => throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."),
-        });
+        await (_ledger is SqlLedger sql
+            ? sql.InitializeAsync(version, CancellationToken.None)
+            : throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."));
     }
 
     private static RotationRecord RotationOf(CommandStart start, DateTimeOffset rotatedAt) =>

@@ -1,11 +1,12 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
-namespace Wacht.Worker.Tests.Ledger;
+namespace Wacht.Worker.Tests.Ledger.Sql;
 
 /// <summary>The shared ledger behaviour against a temporary SQLite file, plus what is specific to SQLite.</summary>
-public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
+public sealed class SqliteLedgerTests : LedgerBehaviourTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacht-ledger-" + Guid.NewGuid().ToString("N"));
 
@@ -25,7 +26,7 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
     }
 
     protected override ICommandLedger OpenLedger(SecretProtector protector, TimeProvider timeProvider) =>
-        new SqliteCommandLedger(DatabasePath, protector, timeProvider, TimeSpan.FromSeconds(5));
+        SqlLedger.ForSqlite(DatabasePath, protector, timeProvider, TimeSpan.FromSeconds(5));
 
     protected override async Task<byte[]?> ReadRawPendingSecretAsync(Guid commandId)
     {
@@ -47,7 +48,7 @@ public sealed class SqliteCommandLedgerTests : LedgerBehaviourTests
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
         command.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal((long)SqliteCommandLedger.Migrations.Count, await command.ExecuteScalarAsync());
+        Assert.Equal((long)((SqlLedger)Ledger).LatestSchemaVersion, await command.ExecuteScalarAsync());
     }
 
     [Fact]
