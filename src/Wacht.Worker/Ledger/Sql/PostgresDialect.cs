@@ -15,6 +15,25 @@ internal sealed class PostgresDialect : LedgerDialect
 {
     private readonly NpgsqlDataSource _dataSource;
 
+    /// <summary>Records many published findings in one statement (see <see cref="UpsertPublishedFindingsAsync"/>).</summary>
+    internal const string UpsertPublishedFindings =
+        """
+        INSERT INTO audit_findings (deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at)
+        SELECT deployment_id, oauth_client_id, grant_id, kind, detail_hash, published_at, published_at
+        FROM unnest(@deployments, @oauthClients, @grants, @kinds, @hashes, @publishedAt)
+             AS f(deployment_id, oauth_client_id, grant_id, kind, detail_hash, published_at)
+        ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id,
+            detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at;
+        """;
+
+    /// <summary>Forgets many published findings of a deployment in one statement (by primary key).</summary>
+    internal const string DeletePublishedFindings =
+        """
+        DELETE FROM audit_findings AS a
+        USING unnest(@grants, @kinds) AS r(grant_id, kind)
+        WHERE a.deployment_id = @deployment AND a.grant_id = r.grant_id AND a.kind = r.kind;
+        """;
+
     public PostgresDialect(NpgsqlDataSource dataSource, TimeSpan commandTimeout)
         : base(commandTimeout)
     {
@@ -87,14 +106,7 @@ internal sealed class PostgresDialect : LedgerDialect
 
         var rows = last.Values;
         await writer.Connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO audit_findings (deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at)
-            SELECT deployment_id, oauth_client_id, grant_id, kind, detail_hash, published_at, published_at
-            FROM unnest(@deployments, @oauthClients, @grants, @kinds, @hashes, @publishedAt)
-                 AS f(deployment_id, oauth_client_id, grant_id, kind, detail_hash, published_at)
-            ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id,
-                detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at;
-            """,
+            UpsertPublishedFindings,
             new
             {
                 deployments = rows.Select(static f => f.DeploymentId).ToArray(),
@@ -113,11 +125,7 @@ internal sealed class PostgresDialect : LedgerDialect
         LedgerWriter writer, string deploymentId, IReadOnlyList<(string GrantId, string Kind)> resolved, CancellationToken cancellationToken)
     {
         await writer.Connection.ExecuteAsync(new CommandDefinition(
-            """
-            DELETE FROM audit_findings AS a
-            USING unnest(@grants, @kinds) AS r(grant_id, kind)
-            WHERE a.deployment_id = @deployment AND a.grant_id = r.grant_id AND a.kind = r.kind;
-            """,
+            DeletePublishedFindings,
             new
             {
                 deployment = deploymentId,
