@@ -22,6 +22,12 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     /// </summary>
     private const int StateChangeAttempts = 3;
 
+    /// <summary>
+    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretConsumer.Kind"/>), whose rotate intents
+    /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
+    /// </summary>
+    internal const string RotateSecretKind = "rotate-secret";
+
     private readonly LedgerDialect _dialect;
     private readonly SecretProtector _protector;
     private readonly TimeProvider _timeProvider;
@@ -337,12 +343,6 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
         await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
         await _dialect.DeletePublishedFindingsAsync(writer, deploymentId, resolved, cancellationToken);
     }
-
-    /// <summary>
-    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretConsumer.Kind"/>), whose rotate intents
-    /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
-    /// </summary>
-    internal const string RotateSecretKind = "rotate-secret";
 
     /// <summary>Runs a state change on a writer of its own (see <see cref="ChangeStateAsync(DbConnection, DbTransaction?, Guid, string, object, Action{LedgerRows.State?}, CancellationToken)"/>).</summary>
     private async Task ChangeStateAsync(
