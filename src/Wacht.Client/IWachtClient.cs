@@ -2,8 +2,10 @@ namespace Wacht.Client;
 
 /// <summary>
 /// The Wacht OAuth management API of one deployment: one method per endpoint of the contract, named as the SDK
-/// methods. Arguments are validated (null or blank → <see cref="ArgumentException"/>) before any I/O. Failures raise
-/// <see cref="WachtException"/> subclasses; caller cancellation raises <see cref="OperationCanceledException"/>.
+/// methods. Arguments are validated before any I/O: a path argument (slug, scope, key id, record id) that could not
+/// reach its endpoint as exactly one path segment raises <see cref="WachtArgumentException"/>, other bad arguments
+/// <see cref="ArgumentException"/>. Failures raise <see cref="WachtException"/> subclasses; caller cancellation raises
+/// <see cref="OperationCanceledException"/>.
 /// </summary>
 /// <remarks>
 /// Create app, create client, rotate secret, rotate signing key and compromise signing key are never retried once

@@ -45,7 +45,8 @@ public sealed class World : IAsyncDisposable
 
     public IWachtClient Client(string deploymentId) => Factory.GetClient(deploymentId);
 
-    public static async Task<World> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="requests">When given, counts every request the client sends (each attempt), routed or not.</param>
+    public static async Task<World> StartAsync(Action<Dictionary<string, string?>>? configure = null, RequestCounter? requests = null)
     {
         var apiKeys = new Dictionary<string, string>
         {
@@ -89,7 +90,13 @@ public sealed class World : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddWachtClient();
+        var http = builder.Services.AddWachtClient();
+        if (requests is not null)
+        {
+            // Added after AddWachtClient, so it sits under the resilience pipeline: it sees every attempt.
+            http.AddHttpMessageHandler(requests.CreateHandler);
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         return new World(emulator, host, logs, apiKeys, secrets);

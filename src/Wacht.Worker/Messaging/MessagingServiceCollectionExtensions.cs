@@ -2,10 +2,10 @@ using System.Security.Authentication;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Wacht.Worker.Grants;
-using Wacht.Worker.Rotation;
-using Wacht.Worker.Scopes;
+using Wacht.Worker.Authorization;
+using Wacht.Worker.Commands;
 
 namespace Wacht.Worker.Messaging;
 
@@ -74,6 +74,12 @@ public static class MessagingServiceCollectionExtensions
                             });
                         }
                     });
+                    if (context.GetRequiredService<IOptions<CommandAuthorizationOptions>>().Value.Enabled)
+                    {
+                        // The jobs' commands (and the events) carry the worker's own validated user under the policy.
+                        BrokerIdentity.StampSends(bus, options.Username);
+                    }
+
                     bus.Durable = true;
                     bus.PrefetchCount = options.PrefetchCount;
                     bus.ConfigureEndpoints(context);
@@ -101,12 +107,17 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The worker's consumers with their definitions; also used by tests on the MassTransit test harness.</summary>
+    /// <summary>
+    /// The worker's command consumers, one per command handler (<see cref="CommandHandlers"/>), with their
+    /// definitions; also used by tests on the MassTransit test harness.
+    /// </summary>
     public static void AddWachtConsumers(IBusRegistrationConfigurator bus)
     {
         bus.SetKebabCaseEndpointNameFormatter();
-        bus.AddConsumer<RotateSecretConsumer, RotateSecretConsumerDefinition>();
-        bus.AddConsumer<RevokeGrantConsumer, RevokeGrantConsumerDefinition>();
-        bus.AddConsumer<SyncScopesConsumer, SyncScopesConsumerDefinition>();
+        foreach (var handler in CommandHandlers.All)
+        {
+            bus.TryAddSingleton(handler.Service, handler.Implementation);
+            bus.AddConsumer(handler.Consumer, handler.Definition);
+        }
     }
 }

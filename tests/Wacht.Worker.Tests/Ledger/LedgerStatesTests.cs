@@ -29,6 +29,6 @@ public sealed class LedgerStatesTests
     [Fact]
     public void RotateIntents_AreLookedUpByTheKindRotationsAreRecordedWith()
     {
-        Assert.Equal(RotateSecretConsumer.Kind, SqlLedger.RotateSecretKind);
+        Assert.Equal(RotateSecretHandler.CommandKind, SqlLedger.RotateSecretKind);
     }
 }

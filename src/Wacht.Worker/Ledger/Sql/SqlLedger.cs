@@ -23,7 +23,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     private const int StateChangeAttempts = 3;
 
     /// <summary>
-    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretConsumer.Kind"/>), whose rotate intents
+    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretHandler.CommandKind"/>), whose rotate intents
     /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
     /// </summary>
     internal const string RotateSecretKind = "rotate-secret";
