@@ -154,6 +154,27 @@ public sealed class FileSecretDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_PlantedDirectorySymlink_IsNotFollowed()
+    {
+        // Issue 9 defect 5 (before the fix): the secret was written through the link, outside the root.
+        var outside = Path.Combine(Path.GetTempPath(), "wacht-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(_root, "7283910238471"));
+            Directory.CreateSymbolicLink(Path.Combine(_root, "7283910238471", "billing"), outside);
+
+            await Assert.ThrowsAnyAsync<Exception>(() => _destination.DeliverAsync(Delivery("oc_secret_first"), CancellationToken.None));
+
+            Assert.Empty(Directory.GetFileSystemEntries(outside));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Read_ReturnsWhatWasDelivered()
     {
         var delivery = Delivery("oc_secret_first");
