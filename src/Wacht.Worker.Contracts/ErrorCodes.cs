@@ -43,6 +43,12 @@ public static class ErrorCodes
     /// </summary>
     public const string Superseded = "superseded";
 
+    /// <summary>
+    /// No routing rule (<c>Worker:Secrets:Routes</c>) matches the client, so its secret would have nowhere to go. Refused
+    /// before the rotate call: nothing was rotated. Retry after adding a route.
+    /// </summary>
+    public const string NoDestination = "no_destination";
+
     /// <summary>An unexpected error in the worker itself.</summary>
     public const string InternalError = "internal_error";
 }
