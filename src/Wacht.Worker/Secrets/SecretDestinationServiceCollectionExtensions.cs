@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Secrets.Files;
+using Wacht.Worker.Secrets.Kubernetes;
 
 namespace Wacht.Worker.Secrets;
 
@@ -28,6 +29,7 @@ public static class SecretDestinationServiceCollectionExtensions
 
         // One line per kind.
         services.AddSecretDestinationKind<FileDestinationKind>();
+        services.AddSecretDestinationKind<KubernetesDestinationKind>();
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();

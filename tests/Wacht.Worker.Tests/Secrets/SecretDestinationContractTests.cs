@@ -66,6 +66,9 @@ public abstract class SecretDestinationContractTests : IAsyncLifetime
     protected virtual async Task ConflictOnNextWriteAsync(string key, SecretDelivery other) =>
         await OpenAnotherInstance().DeliverAsync(key, other, CancellationToken.None);
 
+    /// <summary>What the destination's SDK emitted besides logs (diagnostic events, traces), for the hygiene checks.</summary>
+    protected virtual IEnumerable<string> Diagnostics => [];
+
     /// <summary>Targets this destination cannot store under its default key (each must fail in KeyFor).</summary>
     protected abstract IEnumerable<SecretTarget> UnstorableTargets { get; }
 
@@ -351,7 +354,7 @@ public abstract class SecretDestinationContractTests : IAsyncLifetime
     /// <summary>Checks the captured logs, every exception a test saw (with inner exceptions and stack) and <paramref name="texts"/>.</summary>
     protected void AssertNoSecretLeaked(IEnumerable<string> texts)
     {
-        var haystacks = texts.Concat(_exceptions.Select(e => e.ToString())).Append(Logs.AllText).ToList();
+        var haystacks = texts.Concat(_exceptions.Select(e => e.ToString())).Concat(Diagnostics).Append(Logs.AllText).ToList();
         Assert.NotEmpty(_secrets);
         foreach (var secret in _secrets)
         {
