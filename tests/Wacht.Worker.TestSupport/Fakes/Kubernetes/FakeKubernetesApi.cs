@@ -119,11 +119,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     {
         lock (_gate)
         {
-            var metadata = body["metadata"] as JsonObject ?? [];
-            metadata["name"] = name;
-            metadata["namespace"] = @namespace;
-            metadata["resourceVersion"] = NextVersion();
-            body["metadata"] = metadata;
+            var metadata = body["metadata"] as JsonObject;
+            Stamp(body, @namespace, name, metadata?["uid"]?.GetValue<string>(), metadata?["creationTimestamp"]?.GetValue<string>());
             _objects[(resource, @namespace, name)] = body;
         }
     }
