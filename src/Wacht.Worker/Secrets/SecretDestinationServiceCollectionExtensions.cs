@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.Secrets.Kubernetes;
+using Wacht.Worker.Secrets.Reload;
 
 namespace Wacht.Worker.Secrets;
 
@@ -11,8 +12,8 @@ public static class SecretDestinationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SecretDestinationOptions"/> (section <c>Worker:Secrets</c>, validated at start), the
-    /// destination kinds, <see cref="SecretDestinations"/> (every configured destination, by name) and
-    /// <see cref="SecretRouter"/>. Safe to call more than once.
+    /// destination kinds, <see cref="SecretDestinations"/> (every configured destination, by name),
+    /// <see cref="SecretRouter"/> and <see cref="SecretReloader"/>. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddWachtSecretDestinations(this IServiceCollection services)
     {
@@ -33,6 +34,11 @@ public static class SecretDestinationServiceCollectionExtensions
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();
+
+        // Reload actions. The webhooks' client logs nothing of its own (no URLs with tokens in the logs).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(SecretReloader.HttpClientName).RemoveAllLoggers();
+        services.TryAddSingleton<SecretReloader>();
 
         // Transitional, until the rotate consumer resolves a route per client: the one destination of a configuration
         // that has exactly one (the legacy file destination by default).

@@ -6,6 +6,7 @@ using Wacht.Worker.Secrets;
 namespace Wacht.Worker.Tests.Secrets;
 
 /// <summary>Bad secret settings stop the worker at start with a message that names the key to fix.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes
 public sealed class SecretDestinationOptionsValidationTests
 {
     private static readonly Dictionary<string, string?> Valid = new()
@@ -17,7 +18,7 @@ public sealed class SecretDestinationOptionsValidationTests
         ["Worker:Secrets:Routes:0:KeyTemplate"] = "{appSlug}/{clientId}.json",
         ["Worker:Secrets:Routes:0:Reload:0:Kind"] = "webhook",
         ["Worker:Secrets:Routes:0:Reload:0:Url"] = "https://apps.example.com/reload",
-        ["Worker:Secrets:Routes:0:Reload:0:SigningKeyFile"] = "/run/secrets/webhook-key",
+        ["Worker:Secrets:Routes:0:Reload:0:SigningKeyEnvironmentVariable"] = "PATH",
     };
 
     [Fact]
@@ -59,7 +60,8 @@ public sealed class SecretDestinationOptionsValidationTests
     [InlineData("Worker:Secrets:Routes:0:Reload:0:Kind", "email", "Worker:Secrets:Routes:0:Reload:0:Kind: must be rollout-restart or webhook")]
     [InlineData("Worker:Secrets:Routes:0:Reload:0:Url", "http://apps.example.com/reload", "Worker:Secrets:Routes:0:Reload:0:Url: must use https")]
     [InlineData("Worker:Secrets:Routes:0:Reload:0:Url", "reload", "Worker:Secrets:Routes:0:Reload:0:Url: must be an absolute https URL")]
-    [InlineData("Worker:Secrets:Routes:0:Reload:0:SigningKeyFile", "", "Worker:Secrets:Routes:0:Reload:0:SigningKeyFile: set exactly one of")]
+    [InlineData("Worker:Secrets:Routes:0:Reload:0:SigningKey", "inline-too", "Worker:Secrets:Routes:0:Reload:0:SigningKeyFile: set exactly one of")]
+    [InlineData("Worker:Secrets:Routes:0:Reload:0:SigningKeyEnvironmentVariable", "WACHT_TEST_NO_SUCH_VARIABLE", "Worker:Secrets:Routes:0:Reload:0:SigningKeyEnvironmentVariable: the environment variable WACHT_TEST_NO_SUCH_VARIABLE is not set")]
     [InlineData("Worker:Secrets:Routes:0:Reload:0:MaxAttempts", "0", "Worker:Secrets:Routes:0:Reload:0:MaxAttempts: must be between 1 and 10")]
     [InlineData("Worker:Secrets:Routes:0:Reload:0:Timeout", "00:00:00", "Worker:Secrets:Routes:0:Reload:0:Timeout: must be positive")]
     public void BadSetting_FailsNamingTheKey(string key, string value, string expectedStart)
@@ -98,6 +100,27 @@ public sealed class SecretDestinationOptionsValidationTests
         var failures = Failures(new() { ["Worker:Secrets:File:Directory"] = "" });
 
         Assert.StartsWith("Worker:Secrets:File:Directory: must be set", Assert.Single(failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WebhookKeyFileReadableByOthers_Fails()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "shared-key");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var settings = new Dictionary<string, string?>(Valid) { ["Worker:Secrets:Routes:0:Reload:0:SigningKeyFile"] = file };
+            settings.Remove("Worker:Secrets:Routes:0:Reload:0:SigningKeyEnvironmentVariable");
+
+            Assert.Contains(Failures(settings), f => f.StartsWith("Worker:Secrets:Routes:0:Reload:0:SigningKeyFile: '", StringComparison.Ordinal) && f.EndsWith("make it 0600 or 0400", StringComparison.Ordinal));
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.Empty(Failures(settings));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class SecretRouterTests
         ["Worker:Secrets:Routes:1:KeyTemplate"] = "{appSlug}/{oauthClientId}.json",
         ["Worker:Secrets:Routes:1:Reload:0:Kind"] = "webhook",
         ["Worker:Secrets:Routes:1:Reload:0:Url"] = "https://billing.example.com/reload",
-        ["Worker:Secrets:Routes:1:Reload:0:SigningKeyEnvironmentVariable"] = "BILLING_WEBHOOK_KEY",
+        ["Worker:Secrets:Routes:1:Reload:0:SigningKey"] = "shared-key-of-the-routing-test",
         ["Worker:Secrets:Routes:2:Name"] = "record-id",
         ["Worker:Secrets:Routes:2:Match"] = "*/*/7283910238471000009",
         ["Worker:Secrets:Routes:2:Destination"] = "apps",

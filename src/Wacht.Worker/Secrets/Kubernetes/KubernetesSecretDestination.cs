@@ -204,13 +204,14 @@ public sealed partial class KubernetesSecretDestination : ISecretDestination, ID
     /// kept as an inner exception. A 404 is null when <paramref name="notFoundIsNull"/>; a 409 is a lost race when
     /// <paramref name="conflictIsRace"/>.
     /// </summary>
-    internal async Task<T> CallAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool conflictIsRace = false, bool notFoundIsNull = false)
+    internal async Task<T> CallAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool conflictIsRace = false, bool notFoundIsNull = false, TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
+        var limit = timeout ?? _options.RequestTimeout;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(limit);
         try
         {
-            return await call(timeout.Token);
+            return await call(timeoutSource.Token);
         }
         catch (HttpOperationException ex)
         {
@@ -240,7 +241,7 @@ public sealed partial class KubernetesSecretDestination : ISecretDestination, ID
         {
             throw new SecretDestinationException(
                 SecretDestinationFailure.Unreachable,
-                $"Kubernetes destination '{Name}' could not {what}: the API server did not answer within {_options.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+                $"Kubernetes destination '{Name}' could not {what}: the API server did not answer within {limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         }
         catch (HttpRequestException ex)
         {

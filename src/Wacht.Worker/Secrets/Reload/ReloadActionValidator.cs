@@ -78,6 +78,22 @@ internal static partial class ReloadActionValidator
             {
                 yield return $"{path}:SigningKeyFile: set exactly one of SigningKey, SigningKeyEnvironmentVariable and SigningKeyFile (found {sources})";
             }
+            else if (!string.IsNullOrWhiteSpace(action.SigningKeyEnvironmentVariable) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(action.SigningKeyEnvironmentVariable)))
+            {
+                yield return $"{path}:SigningKeyEnvironmentVariable: the environment variable {action.SigningKeyEnvironmentVariable} is not set";
+            }
+            else if (!string.IsNullOrWhiteSpace(action.SigningKeyFile))
+            {
+                if (!File.Exists(action.SigningKeyFile))
+                {
+                    yield return $"{path}:SigningKeyFile: the file '{action.SigningKeyFile}' does not exist";
+                }
+                else if (!OperatingSystem.IsWindows()
+                    && (File.GetUnixFileMode(action.SigningKeyFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                {
+                    yield return $"{path}:SigningKeyFile: '{action.SigningKeyFile}' is readable or writable by group or others; make it 0600 or 0400";
+                }
+            }
 
             if (action.Timeout <= TimeSpan.Zero)
             {

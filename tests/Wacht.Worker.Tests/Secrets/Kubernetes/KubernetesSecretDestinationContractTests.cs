@@ -23,7 +23,7 @@ public sealed class KubernetesSecretDestinationContractTests : SecretDestination
 
     protected override IEnumerable<string> Diagnostics => _diagnostics;
 
-    protected override TimeSpan SlowCallGiveUp => TimeSpan.FromSeconds(30);
+    protected override TimeSpan SlowCallGiveUp => TimeSpan.FromSeconds(2);
 
     protected override IEnumerable<SecretTarget> UnstorableTargets =>
     [

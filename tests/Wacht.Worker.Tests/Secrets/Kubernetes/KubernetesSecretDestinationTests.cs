@@ -139,6 +139,23 @@ public sealed class KubernetesSecretDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_ApiSlowerThanTheRequestTimeout_IsUnreachable_AndWritesNothing()
+    {
+        await _destination.DeliverAsync(Key, Delivery("oc_secret_k8s_first"), CancellationToken.None);
+        var settings = _world.Settings();
+        settings["RequestTimeout"] = "00:00:01";
+        using var impatient = _world.Destination(NullLoggerFactory.Instance, settings);
+        _world.Api.MakeSlow(Name, TimeSpan.FromMinutes(1));
+
+        var ex = await Assert.ThrowsAsync<SecretDestinationException>(() => impatient.DeliverAsync(Key, Delivery("oc_secret_k8s_second", RotatedAt.AddMinutes(1)), CancellationToken.None));
+
+        Assert.Equal(SecretDestinationFailure.Unreachable, ex.Reason);
+        Assert.Equal($"Kubernetes destination 'cluster' could not read secret {Key}: the API server did not answer within 1 s.", ex.Message);
+        _world.Api.ClearSlow();
+        Assert.Equal("oc_secret_k8s_first", (await _destination.ReadAsync(Key, CancellationToken.None))!.Secret.Reveal());
+    }
+
+    [Fact]
     public async Task Preflight_RbacWithoutUpdate_NamesTheMissingVerb()
     {
         _world.Api.RevokeAll(KubernetesWorld.User);

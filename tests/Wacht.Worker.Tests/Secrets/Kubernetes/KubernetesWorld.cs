@@ -65,7 +65,7 @@ internal sealed class KubernetesWorld : IAsyncDisposable
         ["Kind"] = "kubernetes",
         ["Namespace"] = Namespace,
         ["Kubeconfig"] = kubeconfig ?? KubeconfigPath,
-        ["RequestTimeout"] = "00:00:02",
+        ["RequestTimeout"] = "00:00:30", // generous: a cold start on a busy machine is not a timeout
         ["Labels:app.kubernetes.io/part-of"] = "billing",
         ["Annotations:example.com/owner"] = "team-billing",
     };
