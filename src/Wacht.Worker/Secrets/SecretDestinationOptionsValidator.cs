@@ -23,7 +23,7 @@ internal sealed partial class SecretDestinationOptionsValidator(
         const string path = SecretDestinationOptions.SectionPath;
         if (!string.Equals(options.Destination?.Trim(), SecretDestinationOptions.FileDestination, StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"{path}:Destination: must be File (the legacy single destination; configure others under {path}:Destinations), got '{options.Destination}'");
+            failures.Add($"{path}:Destination: must be File (the legacy single destination; other kinds go under Destinations), got '{options.Destination}'");
             return ValidateOptionsResult.Fail(failures);
         }
 

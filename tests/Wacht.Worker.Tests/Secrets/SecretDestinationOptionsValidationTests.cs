@@ -153,7 +153,7 @@ public sealed class SecretDestinationOptionsValidationTests
         {
             var settings = new Dictionary<string, string?>(Valid) { ["Worker:Secrets:Destinations:apps:Directory"] = file };
 
-            Assert.Contains(Failures(settings), f => f.StartsWith("Worker:Secrets:Destinations:apps:Directory: '", StringComparison.Ordinal) && f.EndsWith("is a file, not a directory", StringComparison.Ordinal));
+            Assert.Contains(Failures(settings), f => f.StartsWith("Worker:Secrets:Destinations:apps:Directory: '", StringComparison.Ordinal) && f.EndsWith("is a file, not a directory, so no secret could be delivered", StringComparison.Ordinal));
         }
         finally
         {

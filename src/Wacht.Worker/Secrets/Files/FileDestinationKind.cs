@@ -20,10 +20,33 @@ internal sealed class FileDestinationKind : ISecretDestinationKind
         {
             yield return $"{path}:Directory: contains characters that are not valid in a path";
         }
-        else if (System.IO.File.Exists(Path.GetFullPath(directory ?? "secrets")))
+        else if (NotADirectory(Path.GetFullPath(directory ?? "secrets")) is { } blocker)
         {
-            yield return $"{path}:Directory: '{directory ?? "secrets"}' is a file, not a directory";
+            // Found now rather than after Wacht has rotated a secret that then cannot be delivered.
+            yield return $"{path}:Directory: '{blocker}' is a file, not a directory, so no secret could be delivered";
         }
+    }
+
+    /// <summary>
+    /// The directory itself, or the nearest existing ancestor, when it is a file (so the directory cannot exist or be
+    /// created); null when the directory exists or can be created below a directory.
+    /// </summary>
+    private static string? NotADirectory(string directory)
+    {
+        for (var current = directory; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (Directory.Exists(current))
+            {
+                return null;
+            }
+
+            if (System.IO.File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 
     public ISecretDestination Create(string name, IConfigurationSection section, IServiceProvider services) =>
