@@ -51,6 +51,12 @@ public static class ErrorCodes
     public const string Superseded = "superseded";
 
     /// <summary>
+    /// No routing rule (<c>Worker:Secrets:Routes</c>) matches the client, so its secret would have nowhere to go. Refused
+    /// before the rotate call: nothing was rotated. Retry after adding a route.
+    /// </summary>
+    public const string NoDestination = "no_destination";
+
+    /// <summary>
     /// The command id was already used for a command with other meaningful fields (another target, grant, scope list
     /// or dry-run flag). A command id names one command: the first one's outcome stands and this one was not executed.
     /// Send it again under a new id.

@@ -28,11 +28,20 @@ public sealed record SecretRotated : ICommandEvent
     /// <summary>When Wacht issued the new secret (the old one stopped working then).</summary>
     public DateTimeOffset RotatedAt { get; init; }
 
+    /// <summary>The routing rule that chose the destination (<c>Worker:Secrets:Routes:{i}:Name</c>, default <c>Routes:{i}</c>; <c>default</c> without routes).</summary>
+    public string Route { get; init; } = "";
+
     /// <summary>The configured name of the secret destination, e.g. <c>file</c>.</summary>
     public string Destination { get; init; } = "";
 
-    /// <summary>Where in the destination the secret is, e.g. a relative file path.</summary>
+    /// <summary>Where in the destination the secret is, e.g. a relative file path or a Secret's name.</summary>
     public string DestinationKey { get; init; } = "";
+
+    /// <summary>
+    /// The route's reload actions after the delivery, in order, each with its outcome. A failed reload does not undo the
+    /// rotation: the secret is delivered; the application may still hold the old one until it reloads.
+    /// </summary>
+    public IReadOnlyList<ReloadActionResult> ReloadActions { get; init; } = [];
 
     /// <summary>First 12 hex digits of the SHA-256 of the new secret: lets a reader check which secret it holds without revealing it.</summary>
     public string SecretFingerprint { get; init; } = "";

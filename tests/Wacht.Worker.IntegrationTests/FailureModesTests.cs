@@ -201,13 +201,20 @@ public sealed class FailureModesTests
 
         public string Name => "hanging";
 
-        public string KeyFor(string deploymentId, string appSlug, string clientId) => clientId;
+        public string Kind => "hanging";
 
-        public async Task<string> DeliverAsync(SecretDelivery delivery, CancellationToken cancellationToken)
+        public string KeyFor(SecretTarget target, string? keyTemplate) => target.ClientId;
+
+        public Task PreflightAsync(string key, SecretTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task<DeliveryResult> DeliverAsync(string key, SecretDelivery delivery, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("A hanging destination never delivers.");
         }
+
+        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("A hanging destination holds nothing.");
     }
 }

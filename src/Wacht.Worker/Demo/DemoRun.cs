@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Wacht.Client;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Secrets;
+using Wacht.Worker.Secrets.Files;
 
 namespace Wacht.Worker.Demo;
 

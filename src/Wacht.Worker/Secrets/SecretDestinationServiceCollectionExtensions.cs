@@ -1,21 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Wacht.Worker.Secrets.Files;
+using Wacht.Worker.Secrets.Kubernetes;
+using Wacht.Worker.Secrets.Reload;
 
 namespace Wacht.Worker.Secrets;
 
-/// <summary>Registers the secret destination.</summary>
+/// <summary>Registers the secret destinations and the router.</summary>
 public static class SecretDestinationServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SecretDestinationOptions"/> (section <c>Worker:Secrets</c>, validated at start) and the
-    /// configured <see cref="ISecretDestination"/> — for now always <see cref="FileSecretDestination"/>, also resolvable
-    /// as itself. Safe to call more than once.
+    /// Registers <see cref="SecretDestinationOptions"/> (section <c>Worker:Secrets</c>, validated at start), the
+    /// destination kinds, <see cref="SecretDestinations"/> (every configured destination, by name),
+    /// <see cref="SecretRouter"/> and <see cref="SecretReloader"/>. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddWachtSecretDestinations(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(static d => d.ServiceType == typeof(FileSecretDestination)))
+        if (services.Any(static d => d.ServiceType == typeof(SecretRouter)))
         {
             return services;
         }
@@ -24,8 +27,36 @@ public static class SecretDestinationServiceCollectionExtensions
             .BindConfiguration(SecretDestinationOptions.SectionPath)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretDestinationOptions>, SecretDestinationOptionsValidator>());
-        services.TryAddSingleton<FileSecretDestination>();
-        services.TryAddSingleton<ISecretDestination>(static sp => sp.GetRequiredService<FileSecretDestination>());
+
+        // One line per kind.
+        services.AddSecretDestinationKind<FileDestinationKind>();
+        services.AddSecretDestinationKind<KubernetesDestinationKind>();
+
+        services.TryAddSingleton<SecretDestinations>();
+        services.TryAddSingleton<SecretRouter>();
+
+        // Reload actions. The webhooks' client logs nothing of its own (no URLs with tokens in the logs).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(SecretReloader.HttpClientName).RemoveAllLoggers();
+        services.TryAddSingleton<SecretReloader>();
+
+        // Transitional, until the rotate consumer resolves a route per client: the one destination of a configuration
+        // that has exactly one (the legacy file destination by default).
+        services.TryAddSingleton<ISecretDestination>(static sp => SingleDestination(sp.GetRequiredService<SecretDestinations>()));
         return services;
     }
+
+    /// <summary>Registers a destination kind (its <see cref="ISecretDestinationKind.Kind"/> becomes a valid <c>Kind</c> value).</summary>
+    public static IServiceCollection AddSecretDestinationKind<TKind>(this IServiceCollection services)
+        where TKind : class, ISecretDestinationKind
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISecretDestinationKind, TKind>());
+        return services;
+    }
+
+    private static ISecretDestination SingleDestination(SecretDestinations destinations) =>
+        destinations.All.Count == 1
+            ? destinations.All.Single()
+            : throw new InvalidOperationException(
+                $"{destinations.All.Count} secret destinations are configured; a single ISecretDestination is only defined for one. Resolve routes with SecretRouter.");
 }

@@ -93,7 +93,9 @@ public sealed class RotateSecretConsumerTests
         var second = replayed.Message;
 
         Assert.Equal(1, h.World.RotateCalls);
-        Assert.Equal(first, second);
+        // Record equality compares the ReloadActions list by reference; compare it by content.
+        Assert.Equal(first with { ReloadActions = second.ReloadActions }, second);
+        Assert.Equal(first.ReloadActions, second.ReloadActions);
         Assert.True(h.World.WachtAccepts(client.ClientId, h.World.SecretAtDestination(client.ClientId)));
     }
 
@@ -534,9 +536,13 @@ public sealed class RotateSecretConsumerTests
 
         public string Name => "flaky";
 
-        public string KeyFor(string deploymentId, string appSlug, string clientId) => $"{deploymentId}/{appSlug}/{clientId}";
+        public string Kind => "flaky";
 
-        public async Task<string> DeliverAsync(SecretDelivery delivery, CancellationToken cancellationToken)
+        public string KeyFor(SecretTarget target, string? keyTemplate) => $"{target.DeploymentId}/{target.AppSlug}/{target.ClientId}";
+
+        public Task PreflightAsync(string key, SecretTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task<DeliveryResult> DeliverAsync(string key, SecretDelivery delivery, CancellationToken cancellationToken)
         {
             if (OnDeliver is not null)
             {
@@ -549,7 +555,10 @@ public sealed class RotateSecretConsumerTests
             }
 
             Delivered[delivery.ClientId] = delivery.Secret;
-            return KeyFor(delivery.DeploymentId, delivery.AppSlug, delivery.ClientId);
+            return DeliveryResult.Written(key, delivery.Stamp);
         }
+
+        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The tests read Delivered.");
     }
 }

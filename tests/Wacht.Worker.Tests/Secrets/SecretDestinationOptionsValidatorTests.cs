@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Wacht.Worker.Secrets;
 
 namespace Wacht.Worker.Tests.Secrets;
@@ -51,6 +54,22 @@ public sealed class SecretDestinationOptionsValidatorTests : IDisposable
         Assert.True(result.Succeeded, string.Join("; ", result.Failures ?? []));
     }
 
-    private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(string directory) =>
-        new SecretDestinationOptionsValidator().Validate(null, new SecretDestinationOptions { File = new FileSecretDestinationOptions { Directory = directory } });
+    private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(string directory)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Worker:Secrets:File:Directory"] = directory }).Build());
+        services.AddLogging();
+        services.AddWachtSecretDestinations();
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsFactory<SecretDestinationOptions>>();
+        try
+        {
+            _ = options.Create(Options.DefaultName);
+            return ValidateOptionsResult.Success;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Failures);
+        }
+    }
 }
