@@ -14,6 +14,9 @@ public static class WachtServiceCollectionExtensions
     /// </summary>
     public const string HttpClientName = "Wacht.Client";
 
+    /// <summary>The client's meter: attempts and their duration by operation, deployment and status (<c>AddMeter("Wacht.Client")</c>).</summary>
+    public const string MeterName = "Wacht.Client";
+
     /// <summary>
     /// Registers <see cref="IWachtClientFactory"/>, binds <see cref="WachtOptions"/> from <paramref name="sectionPath"/>
     /// (unknown keys and unconvertible values are reported by name) and validates them at start. Returns the HTTP client builder so that callers can
@@ -40,6 +43,8 @@ public static class WachtServiceCollectionExtensions
         services.TryAddSingleton<WachtCircuitStateRegistry>();
         services.TryAddSingleton<IWachtClientFactory, WachtClientFactory>();
         services.TryAddTransient<WachtAttemptHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<WachtClientMetrics>();
 
         // The factory's default loggers are removed, not just redacted: RedactLoggedHeaders only masks the formatted
         // message, while the log state still carries raw header values (the Authorization header) for structured

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Wacht.Emulator;
 using Wacht.Worker.Embedded;
+using Wacht.Worker.Hosting;
 
 namespace Wacht.Worker;
 
@@ -26,6 +27,7 @@ internal sealed class WorkerApp : IAsyncDisposable
         try
         {
             builder.Services.AddWachtWorker(builder.Configuration);
+            builder.AddWachtOperations();
             return new WorkerApp(builder.Build(), emulator);
         }
         catch

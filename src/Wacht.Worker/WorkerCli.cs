@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.Demo;
+using Wacht.Worker.Health;
 using Wacht.Worker.Jobs;
 
 namespace Wacht.Worker;
@@ -44,11 +45,12 @@ internal static class WorkerCli
         };
         demo.SetAction(async (parse, cancellationToken) =>
         {
-            await using var app = await WorkerApp.BuildAsync([.. parse.UnmatchedTokens], cancellationToken);
+            await using var app = await WorkerApp.BuildAsync([.. parse.UnmatchedTokens, HealthServiceCollectionExtensions.ListenerOff], cancellationToken);
             return await DemoRun.RunAsync(app, output, cancellationToken);
         });
         root.Subcommands.Add(demo);
 
+        root.Subcommands.Add(HealthProbeCommand.Create(output, error));
         root.Subcommands.Add(JobCommand(
             "sweep",
             "Run the secret-rotation sweep once now (trigger manual) and print its decisions: which clients are due or nearly due, "
@@ -103,7 +105,7 @@ internal static class WorkerCli
             try
             {
                 // The cron jobs must not also fire in this process.
-                app = await WorkerApp.BuildAsync([.. parse.UnmatchedTokens, OnDemandRun.SchedulingOff], cancellationToken);
+                app = await WorkerApp.BuildAsync([.. parse.UnmatchedTokens, OnDemandRun.SchedulingOff, HealthServiceCollectionExtensions.ListenerOff], cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+using Wacht.Worker.Health;
+using Wacht.Worker.Telemetry;
+
+namespace Wacht.Worker.Hosting;
+
+/// <summary>What running the worker as a service adds to <c>AddWachtWorker</c>: telemetry, health, the shutdown budget.</summary>
+public static class OperationsHostingExtensions
+{
+    /// <summary>
+    /// Telemetry (<c>Worker:Telemetry</c>), the health checks and their listener (<c>Worker:Health</c>) and the shutdown
+    /// budget. JSON console logs come from configuration (<c>appsettings.Production.json</c>). Called once by the
+    /// composition root, after <c>AddWachtWorker</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddWachtOperations(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddWachtTelemetry(builder.Configuration);
+        builder.Services.AddWachtHealth(builder.Configuration);
+        builder.Services.AddWachtShutdownBudget();
+        return builder;
+    }
+}
