@@ -1,7 +1,7 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Wacht.Client;
 using Wacht.Worker.Messaging;
 
@@ -73,21 +73,43 @@ public static class ShutdownBudgetServiceCollectionExtensions
     public static IServiceCollection AddWachtShutdownBudget(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<HostOptions>().Configure<IOptions<MessagingOptions>, IOptions<WachtOptions>>(
-            static (host, messaging, wacht) => host.ShutdownTimeout = Budget(messaging, wacht).ShutdownTimeout);
-        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<MessagingOptions>, IOptions<WachtOptions>>(
-            static (bus, messaging, wacht) =>
+        services.AddOptions<HostOptions>().Configure<IConfiguration>(
+            static (host, configuration) => host.ShutdownTimeout = Budget(configuration).ShutdownTimeout);
+        services.AddOptions<MassTransitHostOptions>().Configure<IConfiguration>(
+            static (bus, configuration) =>
             {
-                var budget = Budget(messaging, wacht);
+                var budget = Budget(configuration);
                 bus.ConsumerStopTimeout = budget.ConsumerStopTimeout;
                 bus.StopTimeout = budget.StopTimeout;
             });
         return services;
     }
 
-    private static ShutdownBudget Budget(IOptions<MessagingOptions> messaging, IOptions<WachtOptions> wacht)
+    /// <summary>
+    /// Read from configuration, not from the validated options: resolving the host's options must not be where an
+    /// invalid setting is first reported (the options validation at start names every bad setting at once).
+    /// </summary>
+    private static ShutdownBudget Budget(IConfiguration configuration)
     {
-        var attempt = wacht.Value.Deployments.Values.Select(static d => d.RequestTimeout).DefaultIfEmpty(ShutdownBudget.DefaultAttempt).Max();
-        return ShutdownBudget.From(messaging.Value.Retry, attempt);
+        var retry = new RetryOptions();
+        var attempt = ShutdownBudget.DefaultAttempt;
+        try
+        {
+            configuration.GetSection(MessagingOptions.SectionPath + ":Retry").Bind(retry);
+            var timeouts = configuration.GetSection(WachtOptions.DefaultSectionName + ":Deployments").GetChildren()
+                .Select(static d => d.GetValue(nameof(WachtDeploymentOptions.RequestTimeout), ShutdownBudget.DefaultAttempt))
+                .ToList();
+            if (timeouts.Count > 0)
+            {
+                attempt = timeouts.Max();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that does not convert; the validation at start reports it. The defaults stand in meanwhile.
+            retry = new RetryOptions();
+        }
+
+        return ShutdownBudget.From(retry, attempt);
     }
 }

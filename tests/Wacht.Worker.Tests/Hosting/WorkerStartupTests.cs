@@ -74,6 +74,7 @@ public sealed class WorkerStartupTests
                 $"--Worker:Ledger:SqlitePath={Path.Combine(data, "ledger.db")}",
                 $"--Worker:Secrets:File:Directory={Path.Combine(data, "secrets")}",
                 "--Logging:LogLevel:Default=Warning",
+                Wacht.Worker.Health.HealthServiceCollectionExtensions.ListenerOff,
             ];
             await using var app = await WorkerApp.BuildAsync(args, CancellationToken.None);
             using var output = new StringWriter();
