@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.IntegrationTests.Support;
 
@@ -166,18 +167,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     private static string WorkerDll()
     {
         var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Wacht.Worker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"Wacht.Worker.sln not found above {AppContext.BaseDirectory}.");
-        }
-
-        var dll = Path.Combine(directory.FullName, "src", "Wacht.Worker", "bin", configuration, "net10.0", "Wacht.Worker.dll");
+        var dll = Repository.File($"src/Wacht.Worker/bin/{configuration}/net10.0/Wacht.Worker.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The worker is not built: {dll}");
     }
 
