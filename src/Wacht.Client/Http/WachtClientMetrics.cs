@@ -17,6 +17,9 @@ internal sealed class WachtClientMetrics
     /// <summary>No response: the attempt was cancelled, by its timeout or by the caller.</summary>
     public const string Cancelled = "cancelled";
 
+    /// <summary>Seconds, from a fast read to the default 30 s attempt timeout (the SDK's default buckets are milliseconds).</summary>
+    internal static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _duration;
 
@@ -30,7 +33,9 @@ internal sealed class WachtClientMetrics
         _duration = meter.CreateHistogram<double>(
             "wacht_client.request.duration",
             unit: "s",
-            description: "Duration of one attempt of a Wacht API call until its whole response body arrived, by operation, deployment and status.");
+            description: "Duration of one attempt of a Wacht API call until its whole response body arrived, by operation, deployment and status.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
     public void Record(string operation, string deploymentId, string status, TimeSpan elapsed)

@@ -16,6 +16,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>The OpenTelemetry <c>service.name</c> of the worker (the standard <c>OTEL_SERVICE_NAME</c> overrides it).</summary>
     public const string ServiceName = "wacht-worker";
 
+    /// <summary>Bucket boundaries (seconds) of the worker's duration histograms: a replayed command to a sweep of a large inventory.</summary>
+    internal static readonly double[] SecondsBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
     /// <summary>MassTransit's ActivitySource and Meter.</summary>
     public const string MassTransitInstrumentationName = "MassTransit";
 
@@ -54,6 +57,12 @@ public static class TelemetryServiceCollectionExtensions
                     .AddMeter(CommandMetrics.MeterName, WachtServiceCollectionExtensions.MeterName, MassTransitInstrumentationName)
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
+
+                // The worker's histograms are in seconds; the SDK's default buckets are for milliseconds.
+                foreach (var histogram in (string[])["wacht_worker.command.duration", "wacht_worker.job.duration"])
+                {
+                    metrics.AddView(histogram, new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets });
+                }
                 if (prometheus)
                 {
                     metrics.AddPrometheusExporter();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using MassTransit;
@@ -7,6 +8,7 @@ using Wacht.Worker.Contracts;
 using Wacht.Worker.IntegrationTests.Ledger;
 using Wacht.Worker.IntegrationTests.Support;
 using Wacht.Worker.TestSupport;
+using Xunit.Abstractions;
 
 namespace Wacht.Worker.IntegrationTests.Health;
 
@@ -15,7 +17,7 @@ namespace Wacht.Worker.IntegrationTests.Health;
 /// the test cuts (every connection reset, new ones refused) and restores. The servers themselves are shared with every
 /// other test on the machine and are never stopped; a real broker restart belongs to the chaos suite on a dedicated node.
 /// </summary>
-public sealed class ReadinessTests
+public sealed class ReadinessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
@@ -31,15 +33,19 @@ public sealed class ReadinessTests
         await using var worker = await OperatedWorker.StartAsync(settings);
         await worker.WaitForReadinessAsync(HttpStatusCode.OK, Bound);
 
+        var clock = Stopwatch.StartNew();
         proxy.Cut();
         var down = await worker.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable, Bound);
+        output.WriteLine($"broker cut: not ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Equal("not_ready", down.GetProperty("status").GetString());
         Assert.Equal("Unhealthy", down.GetProperty("checks").GetProperty("command-endpoints").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync("/health/live")).Status);
 
+        clock.Restart();
         proxy.Restore();
         var up = await worker.WaitForReadinessAsync(HttpStatusCode.OK, Bound);
+        output.WriteLine($"broker restored: ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
         var endpoints = up.GetProperty("checks").GetProperty("command-endpoints").GetProperty("data");
         foreach (var queue in (string[])["rotate-secret", "revoke-grant", "sync-scopes"])
@@ -76,14 +82,18 @@ public sealed class ReadinessTests
         Assert.Equal("PostgreSql", ready.GetProperty("checks").GetProperty("ledger").GetProperty("data").GetProperty("provider").GetString());
         Assert.Equal("Normal", ready.GetProperty("checks").GetProperty("scheduler").GetProperty("data").GetProperty("rotation-sweep").GetString());
 
+        var clock = Stopwatch.StartNew();
         proxy.Cut();
         var down = await worker.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable, Bound);
+        output.WriteLine($"PostgreSQL cut: not ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Equal("Unhealthy", down.GetProperty("checks").GetProperty("ledger").GetProperty("status").GetString());
         Assert.Equal("Healthy", down.GetProperty("checks").GetProperty("command-endpoints").GetProperty("status").GetString());
 
+        clock.Restart();
         proxy.Restore();
         await worker.WaitForReadinessAsync(HttpStatusCode.OK, Bound);
+        output.WriteLine($"PostgreSQL restored: ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
         // And it executes commands on the restored ledger.
         var client = await world.ClientAsync(WachtWorld.ServiceClient);
