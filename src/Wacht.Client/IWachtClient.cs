@@ -2,8 +2,10 @@ namespace Wacht.Client;
 
 /// <summary>
 /// The Wacht OAuth management API of one deployment: one method per endpoint of the contract, named as the SDK
-/// methods. Arguments are validated (null or blank → <see cref="ArgumentException"/>) before any I/O. Failures raise
-/// <see cref="WachtException"/> subclasses; caller cancellation raises <see cref="OperationCanceledException"/>.
+/// methods. Arguments are validated before any I/O: a path argument (slug, scope, key id, record id) that could not
+/// reach its endpoint as exactly one path segment raises <see cref="WachtArgumentException"/>, other bad arguments
+/// <see cref="ArgumentException"/>. Failures raise <see cref="WachtException"/> subclasses; caller cancellation raises
+/// <see cref="OperationCanceledException"/>.
 /// </summary>
 /// <remarks>
 /// Create app, create client, rotate secret, rotate signing key and compromise signing key are never retried once
@@ -75,4 +77,27 @@ public interface IWachtClient
 
     /// <summary>POST /oauth/apps/{slug}/signing-keys/{kid}/compromise. Not retried.</summary>
     Task CompromiseOAuthAppSigningKeyAsync(string appSlug, string kid, CancellationToken ct = default);
+
+    /// <summary>
+    /// Checks whether Wacht currently accepts <paramref name="secret"/> for a client: POST /oauth/introspect on the app's
+    /// host (<c>https://{appFqdn}</c>, see <see cref="WachtDeploymentOptions.RuntimeBaseUrl"/>), authenticated as
+    /// <paramref name="clientAuthMethod"/> says (<c>client_secret_jwt</c> signs with HS256, the platform's default), with a
+    /// token nobody issued. No side effect; transient failures (408, 429, 5xx, network, timeouts) are retried within the
+    /// deployment's MaxRetries, RequestTimeout and TotalTimeout, then raised as transient <see cref="WachtException"/>s.
+    /// </summary>
+    /// <param name="appFqdn">The app's <see cref="OAuthApp.Fqdn"/>; must be a plain DNS host name.</param>
+    /// <param name="clientId">The client's public <see cref="OAuthClient.ClientId"/> (not its record id).</param>
+    /// <returns>
+    /// <see cref="SecretCheck.Accepted"/>, <see cref="SecretCheck.Rejected"/> (not the current secret, or the client is
+    /// unknown or inactive), or <see cref="SecretCheck.NotApplicable"/> for <c>none</c> and <c>private_key_jwt</c> (no call).
+    /// </returns>
+    /// <exception cref="ArgumentException">A blank argument, an fqdn that is not a host name, or an unknown auth method.</exception>
+    /// <exception cref="WachtAppHostNotFoundException">No active app is served at that host (404).</exception>
+    Task<SecretCheck> CheckClientSecretAsync(string appFqdn, string clientId, string clientAuthMethod, ClientSecret secret, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="CheckClientSecretAsync(string, string, string, ClientSecret, CancellationToken)"/> for a client as listed:
+    /// its client_id, client_auth_method and, for <c>client_secret_jwt</c>, its token_endpoint_auth_signing_alg.
+    /// </summary>
+    Task<SecretCheck> CheckClientSecretAsync(string appFqdn, OAuthClient client, ClientSecret secret, CancellationToken cancellationToken = default);
 }

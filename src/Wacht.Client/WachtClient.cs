@@ -30,7 +30,8 @@ internal sealed class WachtClient : IWachtClient
     private readonly WachtCircuitStateRegistry _circuits;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly string _root;
+    private readonly WachtRequestRoot _root;
+    private readonly ClientSecretChecker _secretChecker;
 
     public WachtClient(
         string deploymentId,
@@ -47,22 +48,23 @@ internal sealed class WachtClient : IWachtClient
         _circuits = circuits;
         _timeProvider = timeProvider;
         _logger = logger;
-        var baseUrl = options.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _root = options.PathStyle == WachtPathStyle.Platform
-            ? $"{baseUrl}/deployments/{Uri.EscapeDataString(deploymentId)}/oauth/apps"
-            : $"{baseUrl}/oauth/apps";
+        _root = WachtRequestRoot.For(options.BaseUrl, options.PathStyle, deploymentId);
+        _secretChecker = new ClientSecretChecker(deploymentId, $"Deployments:{deploymentId}", options, httpClientFactory, timeProvider, logger);
     }
 
     public string DeploymentId { get; }
 
     public Task<IReadOnlyList<OAuthApp>> ListOAuthAppsAsync(CancellationToken ct = default) =>
-        SendAsync(WachtOperations.ListOAuthApps, HttpMethod.Get, "", null,
+        SendAsync(RequestPath(WachtOperations.ListOAuthApps), HttpMethod.Get, null,
             static body => WachtResponseReader.ReadList(body, "apps", Json.IReadOnlyListOAuthApp), ct);
 
     public async Task<OAuthApp> CreateOAuthAppAsync(CreateOAuthAppRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Slug, "request.Slug");
+        var path = RequestPath(WachtOperations.CreateOAuthApp);
+        // The slug is a form field here, but every later call carries it in its path: an app that could never be
+        // addressed must not be created.
+        path.CheckSegment(request.Slug, "request.Slug");
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Name, "request.Name");
         if (request.Logo is { } logo)
         {
@@ -81,74 +83,74 @@ internal sealed class WachtClient : IWachtClient
         }
 
         var content = await BuildCreateAppContentAsync(request, ct).ConfigureAwait(false);
-        return await SendAsync(WachtOperations.CreateOAuthApp, HttpMethod.Post, "", content,
+        return await SendAsync(path, HttpMethod.Post, content,
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct).ConfigureAwait(false);
     }
 
     public Task<OAuthApp> UpdateOAuthAppAsync(string appSlug, UpdateOAuthAppRequest request, CancellationToken ct = default)
     {
-        var app = AppPath(appSlug);
+        var path = AppPath(WachtOperations.UpdateOAuthApp, appSlug);
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(WachtOperations.UpdateOAuthApp, HttpMethod.Patch, app, JsonBody(request, Json.UpdateOAuthAppRequest),
+        return SendAsync(path, HttpMethod.Patch, JsonBody(request, Json.UpdateOAuthAppRequest),
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct);
     }
 
     public Task<DomainVerification> VerifyOAuthAppDomainAsync(string appSlug, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.VerifyOAuthAppDomain, HttpMethod.Post, AppPath(appSlug) + "/verify-domain", null,
+        SendAsync(AppPath(WachtOperations.VerifyOAuthAppDomain, appSlug).Literal("verify-domain"), HttpMethod.Post, null,
             static body => WachtResponseReader.ReadObject(body, Json.DomainVerification), ct);
 
     public Task<OAuthApp> UpdateOAuthScopeAsync(string appSlug, string scope, UpdateOAuthScopeRequest request, CancellationToken ct = default)
     {
-        var path = ScopePath(appSlug, scope);
+        var path = ScopePath(WachtOperations.UpdateOAuthScope, appSlug, scope);
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(WachtOperations.UpdateOAuthScope, HttpMethod.Patch, path, JsonBody(request, Json.UpdateOAuthScopeRequest),
+        return SendAsync(path, HttpMethod.Patch, JsonBody(request, Json.UpdateOAuthScopeRequest),
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct);
     }
 
     public Task<OAuthApp> ArchiveOAuthScopeAsync(string appSlug, string scope, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.ArchiveOAuthScope, HttpMethod.Post, ScopePath(appSlug, scope) + "/archive", null,
+        SendAsync(ScopePath(WachtOperations.ArchiveOAuthScope, appSlug, scope).Literal("archive"), HttpMethod.Post, null,
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct);
 
     public Task<OAuthApp> UnarchiveOAuthScopeAsync(string appSlug, string scope, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.UnarchiveOAuthScope, HttpMethod.Post, ScopePath(appSlug, scope) + "/unarchive", null,
+        SendAsync(ScopePath(WachtOperations.UnarchiveOAuthScope, appSlug, scope).Literal("unarchive"), HttpMethod.Post, null,
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct);
 
     public Task<OAuthApp> SetOAuthScopeMappingAsync(string appSlug, string scope, SetOAuthScopeMappingRequest request, CancellationToken ct = default)
     {
-        var path = ScopePath(appSlug, scope) + "/mapping";
+        var path = ScopePath(WachtOperations.SetOAuthScopeMapping, appSlug, scope).Literal("mapping");
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Category, "request.Category");
-        return SendAsync(WachtOperations.SetOAuthScopeMapping, HttpMethod.Post, path, JsonBody(request, Json.SetOAuthScopeMappingRequest),
+        return SendAsync(path, HttpMethod.Post, JsonBody(request, Json.SetOAuthScopeMappingRequest),
             static body => WachtResponseReader.ReadObject(body, Json.OAuthApp), ct);
     }
 
     public Task<IReadOnlyList<OAuthClient>> ListOAuthClientsAsync(string appSlug, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.ListOAuthClients, HttpMethod.Get, AppPath(appSlug) + "/clients", null,
+        SendAsync(AppPath(WachtOperations.ListOAuthClients, appSlug).Literal("clients"), HttpMethod.Get, null,
             static body => WachtResponseReader.ReadList(body, "clients", Json.IReadOnlyListOAuthClient), ct);
 
     public Task<CreatedOAuthClient> CreateOAuthClientAsync(string appSlug, CreateOAuthClientRequest request, CancellationToken ct = default)
     {
-        var path = AppPath(appSlug) + "/clients";
+        var path = AppPath(WachtOperations.CreateOAuthClient, appSlug).Literal("clients");
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ClientAuthMethod, "request.ClientAuthMethod");
         ArgumentNullException.ThrowIfNull(request.GrantTypes, "request.GrantTypes");
-        return SendAsync(WachtOperations.CreateOAuthClient, HttpMethod.Post, path, JsonBody(request, Json.CreateOAuthClientRequest),
+        return SendAsync(path, HttpMethod.Post, JsonBody(request, Json.CreateOAuthClientRequest),
             static body => WachtResponseReader.ReadObject(body, Json.CreatedOAuthClient), ct);
     }
 
     public Task<OAuthClient> UpdateOAuthClientAsync(string appSlug, string oauthClientId, UpdateOAuthClientRequest request, CancellationToken ct = default)
     {
-        var path = ClientPath(appSlug, oauthClientId);
+        var path = ClientPath(WachtOperations.UpdateOAuthClient, appSlug, oauthClientId);
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(WachtOperations.UpdateOAuthClient, HttpMethod.Patch, path, JsonBody(request, Json.UpdateOAuthClientRequest),
+        return SendAsync(path, HttpMethod.Patch, JsonBody(request, Json.UpdateOAuthClientRequest),
             static body => WachtResponseReader.ReadObject(body, Json.OAuthClient), ct);
     }
 
     public Task DeactivateOAuthClientAsync(string appSlug, string oauthClientId, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.DeactivateOAuthClient, HttpMethod.Delete, ClientPath(appSlug, oauthClientId), null, IgnoreBody, ct);
+        SendAsync(ClientPath(WachtOperations.DeactivateOAuthClient, appSlug, oauthClientId), HttpMethod.Delete, null, IgnoreBody, ct);
 
     public Task<RotatedClientSecret> RotateOAuthClientSecretAsync(string appSlug, string oauthClientId, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.RotateOAuthClientSecret, HttpMethod.Post, ClientPath(appSlug, oauthClientId) + "/rotate-secret", null,
+        SendAsync(ClientPath(WachtOperations.RotateOAuthClientSecret, appSlug, oauthClientId).Literal("rotate-secret"), HttpMethod.Post, null,
             static body =>
             {
                 var rotated = WachtResponseReader.ReadObject(body, Json.RotatedClientSecret);
@@ -159,68 +161,53 @@ internal sealed class WachtClient : IWachtClient
             ct);
 
     public Task<IReadOnlyList<OAuthGrant>> ListOAuthGrantsAsync(string appSlug, string oauthClientId, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.ListOAuthGrants, HttpMethod.Get, ClientPath(appSlug, oauthClientId) + "/grants", null,
+        SendAsync(ClientPath(WachtOperations.ListOAuthGrants, appSlug, oauthClientId).Literal("grants"), HttpMethod.Get, null,
             static body => WachtResponseReader.ReadList(body, "grants", Json.IReadOnlyListOAuthGrant), ct);
 
     public Task RevokeOAuthGrantAsync(string appSlug, string oauthClientId, string grantId, CancellationToken ct = default)
     {
-        var path = ClientPath(appSlug, oauthClientId) + "/grants/" + RecordId(grantId, nameof(grantId)) + "/revoke";
-        return SendAsync(WachtOperations.RevokeOAuthGrant, HttpMethod.Post, path, null, IgnoreBody, ct);
+        var path = ClientPath(WachtOperations.RevokeOAuthGrant, appSlug, oauthClientId)
+            .Literal("grants").RecordId(grantId, nameof(grantId)).Literal("revoke");
+        return SendAsync(path, HttpMethod.Post, null, IgnoreBody, ct);
     }
 
     public Task<IReadOnlyList<SigningKey>> ListOAuthAppSigningKeysAsync(string appSlug, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.ListOAuthAppSigningKeys, HttpMethod.Get, AppPath(appSlug) + "/signing-keys", null,
+        SendAsync(AppPath(WachtOperations.ListOAuthAppSigningKeys, appSlug).Literal("signing-keys"), HttpMethod.Get, null,
             static body => WachtResponseReader.ReadList(body, "keys", Json.IReadOnlyListSigningKey), ct);
 
     public Task<SigningKey> RotateOAuthAppSigningKeyAsync(string appSlug, CancellationToken ct = default) =>
-        SendAsync(WachtOperations.RotateOAuthAppSigningKey, HttpMethod.Post, AppPath(appSlug) + "/signing-keys/rotate", null,
+        SendAsync(AppPath(WachtOperations.RotateOAuthAppSigningKey, appSlug).Literal("signing-keys").Literal("rotate"), HttpMethod.Post, null,
             static body => WachtResponseReader.ReadNestedObject(body, "new", Json.SigningKey), ct);
 
     public Task CompromiseOAuthAppSigningKeyAsync(string appSlug, string kid, CancellationToken ct = default)
     {
-        var app = AppPath(appSlug);
-        ArgumentException.ThrowIfNullOrWhiteSpace(kid);
-        return SendAsync(WachtOperations.CompromiseOAuthAppSigningKey, HttpMethod.Post,
-            app + "/signing-keys/" + Uri.EscapeDataString(kid) + "/compromise", null, IgnoreBody, ct);
+        var path = AppPath(WachtOperations.CompromiseOAuthAppSigningKey, appSlug)
+            .Literal("signing-keys").Argument(kid, nameof(kid)).Literal("compromise");
+        return SendAsync(path, HttpMethod.Post, null, IgnoreBody, ct);
+    }
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, string clientId, string clientAuthMethod, ClientSecret secret, CancellationToken cancellationToken = default) =>
+        _secretChecker.CheckAsync(appFqdn, clientId, clientAuthMethod, signingAlgorithm: null, secret, cancellationToken);
+
+    public Task<SecretCheck> CheckClientSecretAsync(string appFqdn, OAuthClient client, ClientSecret secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return _secretChecker.CheckAsync(appFqdn, client.ClientId, client.ClientAuthMethod, client.TokenEndpointAuthSigningAlg, secret, cancellationToken);
     }
 
     private static bool IgnoreBody(ReadOnlyMemory<byte> body) => true;
 
-    private static string AppPath(string appSlug, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(appSlug))] string? paramName = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(appSlug, paramName);
-        return "/" + Uri.EscapeDataString(appSlug);
-    }
+    private WachtRequestPath RequestPath(WachtOperation operation) => WachtRequestPath.For(operation, DeploymentId);
 
-    private static string ScopePath(string appSlug, string scope)
-    {
-        var app = AppPath(appSlug);
-        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
-        return app + "/scopes/" + Uri.EscapeDataString(scope);
-    }
+    private WachtRequestPath AppPath(WachtOperation operation, string appSlug) =>
+        RequestPath(operation).Argument(appSlug, nameof(appSlug));
 
-    private static string ClientPath(string appSlug, string oauthClientId)
-    {
-        var app = AppPath(appSlug);
-        return app + "/clients/" + RecordId(oauthClientId, nameof(oauthClientId));
-    }
+    private WachtRequestPath ScopePath(WachtOperation operation, string appSlug, string scope) =>
+        AppPath(operation, appSlug).Literal("scopes").Argument(scope, nameof(scope));
 
     /// <summary>Path ids are 64-bit record ids in decimal (for clients: the record id, NOT the public client_id).</summary>
-    private static string RecordId(string id, string paramName)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id, paramName);
-        if (id.Length > 20 || !id.All(char.IsAsciiDigit))
-        {
-            throw new ArgumentException(
-                $"'{Truncate(id, 40)}' is not a record id: expected a decimal 64-bit integer"
-                    + (paramName == "oauthClientId" ? " (the client's 'id', not its public 'client_id')." : "."),
-                paramName);
-        }
-
-        return id;
-    }
-
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length] + "…";
+    private WachtRequestPath ClientPath(WachtOperation operation, string appSlug, string oauthClientId) =>
+        AppPath(operation, appSlug).Literal("clients").RecordId(oauthClientId, nameof(oauthClientId));
 
     private static ByteArrayContent JsonBody<T>(T value, JsonTypeInfo<T> typeInfo)
     {
@@ -320,13 +307,15 @@ internal sealed class WachtClient : IWachtClient
     }
 
     private async Task<T> SendAsync<T>(
-        WachtOperation operation,
+        WachtRequestPath path,
         HttpMethod method,
-        string path,
         HttpContent? content,
         Func<ReadOnlyMemory<byte>, T> parse,
         CancellationToken ct)
     {
+        // Built (and checked) before anything else: a path that is not the intended one is never sent.
+        var uri = path.ToUri(_root);
+        var operation = path.Operation;
         if (content is null && !operation.IsIdempotent)
         {
             // SocketsHttpHandler silently re-sends a body-less request on a new connection when the server closes a
@@ -335,7 +324,7 @@ internal sealed class WachtClient : IWachtClient
             content = new ByteArrayContent([]);
         }
 
-        using var request = new HttpRequestMessage(method, new Uri(_root + path, UriKind.Absolute)) { Content = content };
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Accept.Add(AcceptJson);
         request.Headers.UserAgent.Add(UserAgent);
         var state = new WachtRequestState(DeploymentId, operation);

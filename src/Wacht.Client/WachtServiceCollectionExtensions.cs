@@ -18,6 +18,12 @@ public static class WachtServiceCollectionExtensions
     public const string MeterName = "Wacht.Client";
 
     /// <summary>
+    /// The name of the <see cref="IHttpClientFactory"/> client for the apps' runtime endpoints (secret checks): no API key,
+    /// no redirects, no cookies. Tests may replace its primary handler too.
+    /// </summary>
+    public const string RuntimeHttpClientName = "Wacht.Client.Runtime";
+
+    /// <summary>
     /// Registers <see cref="IWachtClientFactory"/>, binds <see cref="WachtOptions"/> from <paramref name="sectionPath"/>
     /// (unknown keys and unconvertible values are reported by name) and validates them at start. Returns the HTTP client builder so that callers can
     /// add handlers or replace the primary handler.
@@ -59,6 +65,18 @@ public static class WachtServiceCollectionExtensions
 
         // Innermost: adds the Authorization header per attempt and buffers the body inside the attempt timeout.
         builder.AddHttpMessageHandler<WachtAttemptHandler>();
+
+        // Secret checks carry a client's credentials to the app's host: never follow a redirect (it could take them
+        // elsewhere), keep no cookies. Retries happen per check (each attempt a fresh request), not in a handler.
+        services.AddHttpClient(RuntimeHttpClientName)
+            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .RemoveAllLoggers();
         return builder;
     }
 }

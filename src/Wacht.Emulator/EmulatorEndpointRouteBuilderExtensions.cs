@@ -4,8 +4,9 @@ namespace Wacht.Emulator;
 public static class EmulatorEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the 18 contract endpoints in both path styles, the <c>/_emulator</c> test surface, and a
-    /// fallback that answers every other path (and a wrong method on a known path) with a 404 envelope.
+    /// Maps the 18 contract endpoints in both path styles, the app runtime endpoints (introspect, revoke; the Host
+    /// selects the app), the <c>/_emulator</c> test surface, and a fallback that answers every other path (and a wrong
+    /// method on a known path) with a 404 envelope.
     /// </summary>
     public static IEndpointRouteBuilder MapWachtEmulator(this IEndpointRouteBuilder endpoints)
     {
@@ -14,6 +15,7 @@ public static class EmulatorEndpointRouteBuilderExtensions
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(runtime.Stopping.Cancel);
 
         OAuthRoutes.Map(endpoints);
+        RuntimeRoutes.Map(endpoints);
         TestSurfaceRoutes.Map(endpoints);
         endpoints.Map("{**path}", http => ApiPipeline.TryWriteAsync(http, ApiResult.Error(StatusCodes.Status404NotFound, "Not found")))
             .WithOrder(int.MaxValue);

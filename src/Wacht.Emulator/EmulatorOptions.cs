@@ -27,6 +27,14 @@ public sealed class EmulatorOptions
     /// <summary>Algorithm of generated app signing keys: <c>ES256</c> (default, cheap) or <c>RS256</c>.</summary>
     public string SigningKeyAlgorithm { get; set; } = "ES256";
 
+    /// <summary>
+    /// How the runtime endpoints answer a <c>client_secret_jwt</c> assertion that fails the JWT step (bad signature,
+    /// wrong algorithm, expired, missing <c>exp</c>, malformed): false (default) answers 401 <c>invalid_client</c> as the
+    /// contract says; true answers 400 <c>{"error":"invalid_request","error_description":"Invalid token: ..."}</c> as the
+    /// platform's source does (its JWT library errors are mapped to 400).
+    /// </summary>
+    public bool PlatformAssertionErrors { get; set; }
+
     /// <summary>Clock for timestamps (created_at, revoked_at, ...); a fake one makes them deterministic.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -18,11 +18,13 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton(state);
         services.AddSingleton(new FaultInjector(options.FaultRandomSeed));
         services.AddSingleton<CallCounter>();
+        services.AddSingleton(new CallHolds(options.TimeProvider));
         services.AddSingleton(sp => new EmulatorRuntime(
             options,
             state,
             sp.GetRequiredService<FaultInjector>(),
             sp.GetRequiredService<CallCounter>(),
+            sp.GetRequiredService<CallHolds>(),
             sp.GetRequiredService<ILogger<EmulatorRuntime>>()));
         services.AddRouting();
         return services;

@@ -21,6 +21,7 @@ var switchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--revoke-body"] = "Emulator:RevokeBody",
     ["--signing-key-algorithm"] = "Emulator:SigningKeyAlgorithm",
     ["--fault-random-seed"] = "Emulator:FaultRandomSeed",
+    ["--platform-assertion-errors"] = "Emulator:PlatformAssertionErrors",
     ["--dump-seed"] = "Emulator:DumpSeed",
 };
 
@@ -97,6 +98,7 @@ static EmulatorOptions ReadOptions(IConfigurationSection section)
             : RevokeBodyStyle.EmptyObject,
         SigningKeyAlgorithm = section["SigningKeyAlgorithm"] ?? "ES256",
         FaultRandomSeed = section.GetValue<int?>("FaultRandomSeed"),
+        PlatformAssertionErrors = section.GetValue("PlatformAssertionErrors", false),
     };
 
     if (section["DumpSeed"] is { Length: > 0 } && seedPath is null)

@@ -29,6 +29,9 @@ public sealed class WachtEmulator : IAsyncDisposable
 
     public CallCounter Calls => _runtime.Calls;
 
+    /// <summary>Hold rules and held requests (the late rotate call): see <see cref="HoldRule"/>.</summary>
+    public CallHolds Holds => _runtime.Holds;
+
     public static async Task<WachtEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,7 +74,27 @@ public sealed class WachtEmulator : IAsyncDisposable
     /// </summary>
     public bool IsCurrentSecret(string clientId, string clientSecret) => State.IsCurrentSecret(clientId, clientSecret);
 
-    /// <summary>Reloads the seed (or regenerates it) and clears call counts and fault rules.</summary>
+    /// <summary>
+    /// Holds the next <paramref name="count"/> rotate calls of the client with public <paramref name="clientId"/>:
+    /// each is accepted but not executed until released through <see cref="Holds"/> (or until
+    /// <paramref name="releaseAfter"/> passes), and then rotates at that moment.
+    /// </summary>
+    public HoldRule HoldRotate(string clientId, int count = 1, TimeSpan? releaseAfter = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        return Holds.Add(new HoldRule
+        {
+            Operation = OAuthOperations.RotateOAuthClientSecret,
+            ClientId = clientId,
+            Remaining = count,
+            ReleaseAfterMs = releaseAfter is { } after ? checked((int)after.TotalMilliseconds) : null,
+        });
+    }
+
+    /// <summary>
+    /// Reloads the seed (or regenerates it) and clears call counts, fault rules and hold rules; held requests are
+    /// dropped without being executed.
+    /// </summary>
     public void Reset() => _runtime.Reset();
 
     public async ValueTask DisposeAsync()
@@ -82,6 +105,7 @@ public sealed class WachtEmulator : IAsyncDisposable
         }
 
         await _runtime.Stopping.CancelAsync();
+        _runtime.Holds.DropAll();
         try
         {
             await _app.StopAsync(CancellationToken.None);

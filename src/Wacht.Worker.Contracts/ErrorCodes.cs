@@ -9,6 +9,13 @@ public static class ErrorCodes
     /// <summary>The command is malformed (missing/blank fields, bad ids or scope names). See <c>FieldErrors</c>. Do not retry as is.</summary>
     public const string InvalidCommand = "invalid_command";
 
+    /// <summary>
+    /// The authorisation policy (<c>Worker:Authorization</c>) does not allow the command's broker-validated sender
+    /// (<c>SentBy</c>) to send this command for this target, or the command carries no validated sender. Nothing was
+    /// called or recorded.
+    /// </summary>
+    public const string Forbidden = "forbidden";
+
     /// <summary>The command names a deployment this worker has no configuration for.</summary>
     public const string UnknownDeployment = "unknown_deployment";
 
@@ -42,6 +49,13 @@ public static class ErrorCodes
     /// discarded; the destination holds the later, working one. Nothing to retry.
     /// </summary>
     public const string Superseded = "superseded";
+
+    /// <summary>
+    /// The command id was already used for a command with other meaningful fields (another target, grant, scope list
+    /// or dry-run flag). A command id names one command: the first one's outcome stands and this one was not executed.
+    /// Send it again under a new id.
+    /// </summary>
+    public const string CommandIdConflict = "command_id_conflict";
 
     /// <summary>An unexpected error in the worker itself.</summary>
     public const string InternalError = "internal_error";

@@ -6,7 +6,7 @@ namespace Wacht.Worker.Contracts;
 /// <summary>Event: a <see cref="RevokeGrant"/> command failed; the grant's state is unchanged by this command.</summary>
 [MessageUrn("wacht-worker:grant-revocation-failed:v1")]
 [EntityName("wacht-worker.grant-revocation-failed")]
-public sealed record GrantRevocationFailed
+public sealed record GrantRevocationFailed : ICommandFailedEvent
 {
     /// <summary>The command's id; also the message's correlation id (<see cref="Guid.Empty"/> when the command had none).</summary>
     public Guid CommandId { get; init; }
@@ -38,4 +38,7 @@ public sealed record GrantRevocationFailed
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Wacht.Worker.Contracts;
 /// <summary>Event: a grant is revoked (now, or it already was).</summary>
 [MessageUrn("wacht-worker:grant-revoked:v1")]
 [EntityName("wacht-worker.grant-revoked")]
-public sealed record GrantRevoked
+public sealed record GrantRevoked : ICommandEvent
 {
     /// <summary>The command's id; also the message's correlation id.</summary>
     public Guid CommandId { get; init; }
@@ -37,4 +37,7 @@ public sealed record GrantRevoked
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Wacht.Worker.Contracts;
 /// </summary>
 [MessageUrn("wacht-worker:revoke-grant:v1")]
 [EntityName("wacht-worker.revoke-grant")]
-public sealed record RevokeGrant
+public sealed record RevokeGrant : IWachtCommand
 {
     /// <summary>The idempotency key.</summary>
     public Guid CommandId { get; init; }

@@ -14,7 +14,7 @@ namespace Wacht.Worker.Contracts;
 /// </remarks>
 [MessageUrn("wacht-worker:rotate-secret:v1")]
 [EntityName("wacht-worker.rotate-secret")]
-public sealed record RotateSecret
+public sealed record RotateSecret : IWachtCommand
 {
     /// <summary>The idempotency key: a command id seen before is answered from the ledger, never executed twice.</summary>
     public Guid CommandId { get; init; }

@@ -5,7 +5,7 @@ namespace Wacht.Worker.Contracts;
 /// <summary>Event: a <see cref="SyncScopes"/> command failed.</summary>
 [MessageUrn("wacht-worker:scope-sync-failed:v1")]
 [EntityName("wacht-worker.scope-sync-failed")]
-public sealed record ScopeSyncFailed
+public sealed record ScopeSyncFailed : ICommandFailedEvent
 {
     /// <summary>The command's id; also the message's correlation id (<see cref="Guid.Empty"/> when the command had none).</summary>
     public Guid CommandId { get; init; }
@@ -38,4 +38,7 @@ public sealed record ScopeSyncFailed
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

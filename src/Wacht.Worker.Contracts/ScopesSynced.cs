@@ -5,7 +5,7 @@ namespace Wacht.Worker.Contracts;
 /// <summary>Event: an app's scopes match the command's spec (or, with <see cref="DryRun"/>, the plan to get there).</summary>
 [MessageUrn("wacht-worker:scopes-synced:v1")]
 [EntityName("wacht-worker.scopes-synced")]
-public sealed record ScopesSynced
+public sealed record ScopesSynced : ICommandEvent
 {
     /// <summary>The command's id; also the message's correlation id.</summary>
     public Guid CommandId { get; init; }
@@ -30,4 +30,7 @@ public sealed record ScopesSynced
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

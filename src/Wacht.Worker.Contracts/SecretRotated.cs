@@ -9,7 +9,7 @@ namespace Wacht.Worker.Contracts;
 /// </summary>
 [MessageUrn("wacht-worker:secret-rotated:v1")]
 [EntityName("wacht-worker.secret-rotated")]
-public sealed record SecretRotated
+public sealed record SecretRotated : ICommandEvent
 {
     /// <summary>The command's id; also the message's correlation id.</summary>
     public Guid CommandId { get; init; }
@@ -45,4 +45,7 @@ public sealed record SecretRotated
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Wacht.Worker.Contracts;
 /// <summary>Event: a <see cref="RotateSecret"/> command ended without a delivered new secret.</summary>
 [MessageUrn("wacht-worker:secret-rotation-failed:v1")]
 [EntityName("wacht-worker.secret-rotation-failed")]
-public sealed record SecretRotationFailed
+public sealed record SecretRotationFailed : ICommandFailedEvent
 {
     /// <summary>The command's id; also the message's correlation id (<see cref="Guid.Empty"/> when the command had none).</summary>
     public Guid CommandId { get; init; }
@@ -41,4 +41,7 @@ public sealed record SecretRotationFailed
     public string? RequestedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc/>
+    public string? SentBy { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Wacht.Worker.Contracts;
 /// </summary>
 [MessageUrn("wacht-worker:sync-scopes:v1")]
 [EntityName("wacht-worker.sync-scopes")]
-public sealed record SyncScopes
+public sealed record SyncScopes : IWachtCommand
 {
     /// <summary>The idempotency key.</summary>
     public Guid CommandId { get; init; }

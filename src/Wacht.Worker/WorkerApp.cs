@@ -1,9 +1,30 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Wacht.Emulator;
 using Wacht.Worker.Embedded;
 using Wacht.Worker.Hosting;
+using Wacht.Worker.Startup;
 
 namespace Wacht.Worker;
+
+/// <summary>How the command line asks for a worker.</summary>
+internal sealed record WorkerAppOptions
+{
+    /// <summary>The <c>--set Key=Value</c> settings: the last configuration source, so they win over every other.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>What the process runs (the service, or a sender for <c>sweep</c>/<c>audit</c>).</summary>
+    public WorkerHostMode Mode { get; init; } = WorkerHostMode.Service;
+
+    /// <summary>Where appsettings.json is read from; the working directory when null (the executable makes its content root the working directory).</summary>
+    public string? ContentRoot { get; init; }
+
+    /// <summary>The host environment; when null, DOTNET_ENVIRONMENT, else Production.</summary>
+    public string? EnvironmentName { get; init; }
+
+    /// <summary>Start the health and metrics listener (<c>Worker:Health</c>): the service does; the one-shot commands never do.</summary>
+    public bool HealthListener { get; init; }
+}
 
 /// <summary>The worker's host plus, in the embedded default, the in-process emulator it talks to.</summary>
 internal sealed class WorkerApp : IAsyncDisposable
@@ -19,42 +40,76 @@ internal sealed class WorkerApp : IAsyncDisposable
     /// <summary>The embedded emulator, or null when the worker talks to the configured Wacht deployments.</summary>
     public WachtEmulator? Emulator { get; }
 
-    /// <summary>Builds the host from appsettings.json, environment variables and <c>--Key=Value</c> arguments.</summary>
-    public static async Task<WorkerApp> BuildAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the host from appsettings.json and appsettings.{Environment}.json in the content root, environment
+    /// variables and the <c>--set</c> settings (nothing else from the command line reaches configuration), then checks
+    /// it before anything starts: the development defaults outside Development, every options validation at once, and
+    /// the first contact with the ledger and the broker.
+    /// </summary>
+    /// <exception cref="WorkerStartupException">Every problem found, each naming its setting.</exception>
+    public static async Task<WorkerApp> BuildAsync(WorkerAppOptions options, CancellationToken cancellationToken)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
-        var emulator = await EmbeddedEmulator.StartIfEnabledAsync(builder.Configuration, cancellationToken);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = options.ContentRoot ?? Directory.GetCurrentDirectory(),
+            EnvironmentName = options.EnvironmentName,
+        });
+        builder.Configuration.AddInMemoryCollection(options.Settings);
+        var environment = builder.Environment.EnvironmentName;
+
+        var problems = new List<string>(DevelopmentDefaults.Check(builder.Environment, builder.Configuration));
+        WachtEmulator? emulator = null;
+        IHost? host = null;
         try
         {
-            builder.Services.AddWachtWorker(builder.Configuration);
-            builder.AddWachtOperations();
-            return new WorkerApp(builder.Build(), emulator);
+            // Not started when the defaults are refused: a refused emulator must not even listen.
+            emulator = problems.Count == 0 ? await EmbeddedEmulator.StartIfEnabledAsync(builder.Configuration, cancellationToken) : null;
+            builder.Services.AddWachtWorker(builder.Configuration, mode: options.Mode);
+            builder.AddWachtOperations(options.HealthListener);
+            host = builder.Build();
+            problems.AddRange(StartupValidation.Collect(host.Services));
+            if (problems.Count == 0)
+            {
+                problems.AddRange(await ConnectionChecks.RunAsync(host.Services, cancellationToken));
+            }
+        }
+        catch (Exception exception) when (StartupValidation.IsBindingFailure(exception))
+        {
+            problems.Add(exception.Message);
         }
         catch
         {
-            if (emulator is not null)
-            {
-                await emulator.DisposeAsync();
-            }
-
+            await DisposeAsync(host, emulator);
             throw;
         }
+
+        if (problems.Count > 0)
+        {
+            await DisposeAsync(host, emulator);
+            throw new WorkerStartupException(environment, problems);
+        }
+
+        return new WorkerApp(host!, emulator);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(Host, Emulator);
+
+    private static async ValueTask DisposeAsync(IHost? host, WachtEmulator? emulator)
     {
-        if (Host is IAsyncDisposable disposable)
+        if (host is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }
         else
         {
-            Host.Dispose();
+            host?.Dispose();
         }
 
-        if (Emulator is not null)
+        if (emulator is not null)
         {
-            await Emulator.DisposeAsync();
+            await emulator.DisposeAsync();
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wacht.Client;
+using Wacht.Worker.Authorization;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
@@ -17,17 +18,20 @@ namespace Wacht.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers everything the worker runs: <see cref="AddWachtCommandExecution"/> and the bus
-    /// (<c>Worker:Messaging</c>). <paramref name="configureBus"/> lets a host add consumers of its own.
+    /// Registers everything the worker runs: <see cref="AddWachtCommandExecution"/>, the bus (<c>Worker:Messaging</c>)
+    /// and the scheduler (<c>Worker:Scheduling</c>). <paramref name="configureBus"/> lets a host add consumers of its own.
+    /// <paramref name="mode"/> <see cref="WorkerHostMode.Sender"/> (the <c>sweep</c>/<c>audit</c> commands) registers
+    /// neither the command consumers nor the scheduler.
     /// </summary>
     public static IServiceCollection AddWachtWorker(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<IBusRegistrationConfigurator>? configureBus = null)
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        WorkerHostMode mode = WorkerHostMode.Service)
     {
         services.AddWachtCommandExecution();
-        services.AddWachtMessaging(configuration, configureBus);
-        services.AddWachtScheduling(configuration);
+        services.AddWachtMessaging(configuration, configureBus, mode);
+        services.AddWachtScheduling(configuration, runScheduler: mode == WorkerHostMode.Service);
         return services;
     }
 
@@ -44,10 +48,10 @@ public static class WorkerServiceCollectionExtensions
         services.AddWachtClient();
         services.AddWachtSecretDestinations();
         services.AddWachtMessagingOptions();
+        services.AddWachtCommandAuthorization();
         services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();
-        services.TryAddSingleton<CommandRunner>();
         services.AddWachtRotationSweep();
         services.AddWachtGrantAudit();
         return services;

@@ -86,7 +86,7 @@ public sealed class EndpointTests
 
         var verification = await world.Client(deployment).VerifyOAuthAppDomainAsync(World.AppSlug);
 
-        Assert.Equal("analytics.example.com", verification.Domain);
+        Assert.Equal(World.AppFqdn(deployment), verification.Domain);
         Assert.False(string.IsNullOrEmpty(verification.CnameTarget));
     }
 
@@ -280,9 +280,13 @@ public sealed class EndpointTests
         Assert.Contains(afterRotate, k => k.Kid == rotated.Kid && k.Status == "active");
         Assert.Equal(before.Count + 1, afterRotate.Count);
 
+        // As on the platform: a compromised key is no longer listed, and compromising the active key issues a new one.
         await client.CompromiseOAuthAppSigningKeyAsync(World.AppSlug, rotated.Kid);
         var afterCompromise = await client.ListOAuthAppSigningKeysAsync(World.AppSlug);
-        Assert.Equal("compromised", afterCompromise.Single(k => k.Kid == rotated.Kid).Status);
+        Assert.DoesNotContain(afterCompromise, k => k.Kid == rotated.Kid);
+        Assert.Single(afterCompromise, k => k.Status == "active");
+        Assert.Equal("compromised", world.Emulator.State.GetSigningKeys(deployment, World.AppSlug).Single(k => k.Kid == rotated.Kid).Status);
+        await Assert.ThrowsAsync<WachtNotFoundException>(() => client.CompromiseOAuthAppSigningKeyAsync(World.AppSlug, rotated.Kid));
 
         await Assert.ThrowsAsync<WachtNotFoundException>(() => client.CompromiseOAuthAppSigningKeyAsync(World.AppSlug, "no-such-kid"));
     }

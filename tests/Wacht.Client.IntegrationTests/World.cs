@@ -20,10 +20,19 @@ public sealed class World : IAsyncDisposable
     public const string ServiceClientName = "reporting-service";
     public const string PublicClientName = "dashboard-spa";
 
+    private readonly RequestBodies _runtimeRequests;
+
     private readonly IHost _host;
 
-    private World(WachtEmulator emulator, IHost host, CapturedLogs logs, IReadOnlyDictionary<string, string> apiKeys, IReadOnlyDictionary<string, string> seededSecrets)
+    private World(
+        WachtEmulator emulator,
+        IHost host,
+        CapturedLogs logs,
+        IReadOnlyDictionary<string, string> apiKeys,
+        IReadOnlyDictionary<string, string> seededSecrets,
+        RequestBodies runtimeRequests)
     {
+        _runtimeRequests = runtimeRequests;
         Emulator = emulator;
         _host = host;
         Logs = logs;
@@ -45,7 +54,18 @@ public sealed class World : IAsyncDisposable
 
     public IWachtClient Client(string deploymentId) => Factory.GetClient(deploymentId);
 
-    public static async Task<World> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>The form bodies of the secret checks the client sent (runtime endpoint), in order.</summary>
+    public IReadOnlyList<string> RuntimeRequestBodies => _runtimeRequests.All;
+
+    /// <summary>The fqdn of the seeded app of a deployment (each deployment's app has its own: the Host selects the app).</summary>
+    public static string AppFqdn(string deploymentId) =>
+        deploymentId == BackendDeployment ? "analytics.example.com" : "analytics-eu.example.com";
+
+    /// <param name="requests">When given, counts every request the client sends (each attempt), routed or not.</param>
+    public static async Task<World> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<EmulatorOptions>? configureEmulator = null,
+        RequestCounter? requests = null)
     {
         var apiKeys = new Dictionary<string, string>
         {
@@ -64,7 +84,9 @@ public sealed class World : IAsyncDisposable
             seed.Deployments.Add(Deployment(id, apiKeys[id], secrets[id]));
         }
 
-        var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = seed, FaultRandomSeed = 7 });
+        var emulatorOptions = new EmulatorOptions { Seed = seed, FaultRandomSeed = 7 };
+        configureEmulator?.Invoke(emulatorOptions);
+        var emulator = await WachtEmulator.StartAsync(emulatorOptions);
 
         var settings = new Dictionary<string, string?>
         {
@@ -81,6 +103,9 @@ public sealed class World : IAsyncDisposable
             settings[$"Wacht:Deployments:{id}:MaxRetries"] = "3";
             settings[$"Wacht:Deployments:{id}:RetryBaseDelay"] = "00:00:00.050";
             settings[$"Wacht:Deployments:{id}:CircuitBreaker:MinimumThroughput"] = "100";
+
+            // Secret checks go to the emulator's port with Host: the app's fqdn.
+            settings[$"Wacht:Deployments:{id}:RuntimeBaseUrl"] = emulator.BaseAddress.ToString();
         }
 
         configure?.Invoke(settings);
@@ -89,10 +114,19 @@ public sealed class World : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddWachtClient();
+        var http = builder.Services.AddWachtClient();
+        if (requests is not null)
+        {
+            // Added after AddWachtClient, so it sits under the resilience pipeline: it sees every attempt.
+            http.AddHttpMessageHandler(requests.CreateHandler);
+        }
+
+        var runtimeRequests = new RequestBodies();
+        builder.Services.AddHttpClient(WachtServiceCollectionExtensions.RuntimeHttpClientName)
+            .AddHttpMessageHandler(() => new RecordingHandler(runtimeRequests));
         var host = builder.Build();
         await host.StartAsync();
-        return new World(emulator, host, logs, apiKeys, secrets);
+        return new World(emulator, host, logs, apiKeys, secrets, runtimeRequests);
     }
 
     /// <summary>Finds a client of the seeded app by its client name.</summary>
@@ -130,7 +164,7 @@ public sealed class World : IAsyncDisposable
                 {
                     Slug = AppSlug,
                     Name = "Analytics API",
-                    Fqdn = "analytics.example.com",
+                    Fqdn = AppFqdn(id),
                     SupportedScopes = ["read:reports", "write:reports", "admin"],
                     Clients =
                     [
@@ -158,5 +192,44 @@ public sealed class World : IAsyncDisposable
                 },
             ],
         };
+    }
+
+    /// <summary>The bodies of the requests a <see cref="RecordingHandler"/> passed on.</summary>
+    private sealed class RequestBodies
+    {
+        private readonly List<string> _bodies = [];
+
+        public IReadOnlyList<string> All
+        {
+            get
+            {
+                lock (_bodies)
+                {
+                    return [.. _bodies];
+                }
+            }
+        }
+
+        public void Add(string body)
+        {
+            lock (_bodies)
+            {
+                _bodies.Add(body);
+            }
+        }
+    }
+
+    /// <summary>Records the bodies of the requests it passes on (to replay a client assertion in a test).</summary>
+    private sealed class RecordingHandler(RequestBodies sink) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Content is not null)
+            {
+                sink.Add(await request.Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }

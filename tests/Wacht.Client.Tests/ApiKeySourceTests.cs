@@ -66,12 +66,13 @@ public sealed class ApiKeySourceTests
     [Fact]
     public async Task A_kubernetes_style_symlink_swap_of_the_mounted_secret_is_picked_up()
     {
-        // Kubernetes mounts: key -> ..data/key, ..data -> ..<timestamp>/ ; an update swaps the ..data link.
+        // Kubernetes mounts: key -> ..data/key, ..data -> ..<timestamp>/ ; an update swaps the ..data link. The files are
+        // owner-only here; a secret volume needs defaultMode 0400 or 0440 (its default 0644 is refused at start).
         using var directory = new TempDirectory();
         var first = Directory.CreateDirectory(Path.Combine(directory.Path, "..2026_11_26_10_00_00.1"));
         var second = Directory.CreateDirectory(Path.Combine(directory.Path, "..2026_11_26_11_00_00.2"));
-        await File.WriteAllTextAsync(Path.Combine(first.FullName, "api-key"), "wk_k8s_one");
-        await File.WriteAllTextAsync(Path.Combine(second.FullName, "api-key"), "wk_k8s_two");
+        directory.Write(Path.Combine(first.Name, "api-key"), "wk_k8s_one");
+        directory.Write(Path.Combine(second.Name, "api-key"), "wk_k8s_two");
         File.SetLastWriteTimeUtc(Path.Combine(second.FullName, "api-key"), DateTime.UtcNow.AddMinutes(1));
         var data = Path.Combine(directory.Path, "..data");
         Directory.CreateSymbolicLink(data, first.Name);

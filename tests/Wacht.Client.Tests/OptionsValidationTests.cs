@@ -110,6 +110,95 @@ public sealed class OptionsValidationTests
         }
     }
 
+    [Theory]
+    [InlineData("0644")]
+    [InlineData("0604")]
+    [InlineData("0660")]
+    [InlineData("0666")]
+    public void An_api_key_file_other_users_can_read_or_change_is_rejected(string mode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        using var directory = new TempDirectory();
+        var file = directory.Write("api-key", "wk_test_mode_check_4a1b");
+        File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32(mode, 8));
+        var settings = Valid();
+        settings.Remove($"{Prefix}:ApiKey");
+        settings[$"{Prefix}:ApiKeyFile"] = file;
+
+        var failure = ValidationFailure(settings);
+
+        var message = Assert.Single(failure.Failures, f => f.StartsWith($"{Prefix}:ApiKeyFile:", StringComparison.Ordinal));
+        Assert.Contains($"mode {mode}", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wk_test_mode_check_4a1b", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0600")]
+    [InlineData("0400")]
+    [InlineData("0640")]
+    [InlineData("0440")]
+    public void An_api_key_file_readable_by_its_owner_or_its_group_only_is_accepted(string mode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        using var directory = new TempDirectory();
+        var file = directory.Write("api-key", "wk_test_mode_check_4a1b");
+        File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32(mode, 8));
+        var settings = Valid();
+        settings.Remove($"{Prefix}:ApiKey");
+        settings[$"{Prefix}:ApiKeyFile"] = file;
+        var services = WachtTestHost.BuildServices(settings);
+        services.AddWachtClient();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(file, provider.GetRequiredService<IOptions<WachtOptions>>().Value.Deployments[WachtTestHost.DeploymentId].ApiKeyFile);
+    }
+
+    [Theory]
+    [InlineData("http://api.wacht.dev")]
+    [InlineData("http://10.0.0.7:8080/")]
+    [InlineData("http://wacht-emulator:5080/")]
+    public void Plain_http_to_another_host_is_refused_unless_allowed_for_that_deployment(string baseUrl)
+    {
+        var settings = Valid();
+        settings[$"{Prefix}:BaseUrl"] = baseUrl;
+
+        var failure = ValidationFailure(settings);
+
+        var message = Assert.Single(failure.Failures);
+        Assert.StartsWith($"{Prefix}:BaseUrl:", message, StringComparison.Ordinal);
+        Assert.Contains($"{Prefix}:AllowInsecureHttp=true", message, StringComparison.Ordinal);
+
+        settings[$"{Prefix}:AllowInsecureHttp"] = "true";
+        var services = WachtTestHost.BuildServices(settings);
+        services.AddWachtClient();
+        using var provider = services.BuildServiceProvider();
+        Assert.True(provider.GetRequiredService<IOptions<WachtOptions>>().Value.Deployments[WachtTestHost.DeploymentId].AllowInsecureHttp);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080/")]
+    [InlineData("http://localhost:5080/")]
+    [InlineData("http://[::1]:5080/")]
+    [InlineData("https://api.wacht.dev/")]
+    public void Https_and_loopback_http_need_no_exception(string baseUrl)
+    {
+        var settings = Valid();
+        settings[$"{Prefix}:BaseUrl"] = baseUrl;
+        var services = WachtTestHost.BuildServices(settings);
+        services.AddWachtClient();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.False(provider.GetRequiredService<IOptions<WachtOptions>>().Value.Deployments[WachtTestHost.DeploymentId].AllowInsecureHttp);
+    }
+
     [Fact]
     public void An_api_key_with_whitespace_inside_is_rejected_without_printing_it()
     {

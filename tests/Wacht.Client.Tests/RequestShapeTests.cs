@@ -28,7 +28,7 @@ public sealed class RequestShapeTests
         { "revokeOAuthGrant", "POST", $"/oauth/apps/reports/clients/{ClientId}/grants/{GrantId}/revoke" },
         { "listOAuthAppSigningKeys", "GET", "/oauth/apps/reports/signing-keys" },
         { "rotateOAuthAppSigningKey", "POST", "/oauth/apps/reports/signing-keys/rotate" },
-        { "compromiseOAuthAppSigningKey", "POST", "/oauth/apps/reports/signing-keys/key%2F2026/compromise" },
+        { "compromiseOAuthAppSigningKey", "POST", "/oauth/apps/reports/signing-keys/key%3A2026/compromise" },
     };
 
     [Theory]
@@ -322,7 +322,7 @@ public sealed class RequestShapeTests
         var handler = new StubHttpHandler().AlwaysJson("{}");
         await using var host = WachtTestHost.Create(handler);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => host.Client.RotateOAuthClientSecretAsync("reports", "oc_client_5f2b8e"));
+        var error = await Assert.ThrowsAsync<WachtArgumentException>(() => host.Client.RotateOAuthClientSecretAsync("reports", "oc_client_5f2b8e"));
 
         Assert.Equal("oauthClientId", error.ParamName);
         Assert.Contains("client_id", error.Message, StringComparison.Ordinal);
@@ -370,7 +370,7 @@ public sealed class RequestShapeTests
         "revokeOAuthGrant" => client.RevokeOAuthGrantAsync("reports", ClientId, GrantId),
         "listOAuthAppSigningKeys" => client.ListOAuthAppSigningKeysAsync("reports"),
         "rotateOAuthAppSigningKey" => client.RotateOAuthAppSigningKeyAsync("reports"),
-        "compromiseOAuthAppSigningKey" => client.CompromiseOAuthAppSigningKeyAsync("reports", "key/2026"),
+        "compromiseOAuthAppSigningKey" => client.CompromiseOAuthAppSigningKeyAsync("reports", "key:2026"),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
     };
 }

@@ -319,18 +319,19 @@ public sealed class EndpointTests
     {
         await using var emulator = await TestWorld.StartAsync();
         using var api = TestApi.For(emulator, style);
-        var kid = (await api.GetAsync(Crm + "/signing-keys")).Json.GetProperty("keys")[0].GetProperty("kid").GetString();
+        var kid = (await api.GetAsync(Crm + "/signing-keys")).Json.GetProperty("keys")[0].GetProperty("kid").GetString()!;
 
         var response = await api.PostAsync(Crm + "/signing-keys/" + kid + "/compromise");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("{}", response.Body);
         var keys = (await api.GetAsync(Crm + "/signing-keys")).Json.GetProperty("keys").EnumerateArray().ToList();
-        Assert.Equal("compromised", keys.Single(k => k.GetProperty("kid").GetString() == kid).GetProperty("status").GetString());
-        Assert.Single(keys, k => k.GetProperty("status").GetString() == "active");
+        Assert.DoesNotContain(keys, k => k.GetProperty("kid").GetString() == kid);
+        Assert.Equal("active", Assert.Single(keys).GetProperty("status").GetString());
+        Assert.Equal("compromised", emulator.State.GetSigningKeys(TestWorld.DeploymentA, "crm").Single(k => k.Kid == kid).Status);
 
         var unknown = await api.PostAsync(Crm + "/signing-keys/no-such-kid/compromise");
-        unknown.AssertError(HttpStatusCode.NotFound, "signing key not found");
+        unknown.AssertError(HttpStatusCode.NotFound, "no signing key with kid 'no-such-kid' for this app");
     }
 
     internal static List<string?> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];

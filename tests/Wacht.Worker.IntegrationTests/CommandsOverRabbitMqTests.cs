@@ -119,4 +119,33 @@ public sealed class CommandsOverRabbitMqTests
         Assert.Equal(6, w.World.RotateCalls);
         Assert.True(w.World.WachtAccepts(client.ClientId, w.World.SecretAtDestination(client.ClientId)));
     }
+
+    [Fact]
+    public async Task RotateSecret_OverTheMessageSizeLimit_IsAnsweredWithASmallInvalidCommandEvent()
+    {
+        // Issue 9, defect 7 over the real transport: the body's size is known to the consumer, the command is refused
+        // before any call, and the 1 MB reason comes back as a 64-character excerpt.
+        await using var w = await RabbitWorld.StartAsync();
+        await w.StartWorkerAsync();
+        var client = await w.World.ClientAsync(WachtWorld.ServiceClient);
+        var command = new RotateSecret
+        {
+            CommandId = NewId.NextGuid(),
+            DeploymentId = WachtWorld.Deployment,
+            AppSlug = WachtWorld.AppSlug,
+            OAuthClientId = client.Id,
+            Reason = new string('r', 1_048_576),
+        };
+        var callsBefore = w.World.Emulator.Calls.Count("*");
+
+        await w.SendAsync("rotate-secret", command);
+        var failed = await w.Observer.WaitForAsync<SecretRotationFailed>(e => e.CommandId == command.CommandId);
+
+        Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
+        Assert.Contains(failed.FieldErrors, e => e.Field == "(message)" && e.Problem.Contains("524288", StringComparison.Ordinal));
+        Assert.Contains(failed.FieldErrors, e => e.Field == "Reason");
+        Assert.Equal(new string('r', 64) + "…[truncated, 1048576 chars]", failed.Reason);
+        Assert.True(w.Observer.Events.Single(e => e.CommandId == command.CommandId).Body.Length < 16 * 1024);
+        Assert.Equal(callsBefore, w.World.Emulator.Calls.Count("*"));
+    }
 }

@@ -19,6 +19,9 @@ public sealed class WachtWorld : IAsyncDisposable
     public const string UnknownDeployment = "5550001112223";
     public const string AppSlug = "analytics-api";
 
+    /// <summary>The app's fqdn: the Host of its runtime endpoints (introspect) on the emulator.</summary>
+    public const string AppFqdn = "analytics.example.com";
+
     /// <summary>client_secret_basic, active, with an active, an expired-but-active and a revoked grant.</summary>
     public const string ServiceClient = "reporting-service";
 
@@ -160,6 +163,9 @@ public sealed class WachtWorld : IAsyncDisposable
         [$"Wacht:Deployments:{Deployment}:BaseUrl"] = baseAddress.ToString(),
         [$"Wacht:Deployments:{Deployment}:ApiKey"] = apiKey,
         [$"Wacht:Deployments:{Deployment}:PathStyle"] = "Backend",
+
+        // Secret checks (introspect) go to the same emulator port with Host: analytics.example.com.
+        [$"Wacht:Deployments:{Deployment}:RuntimeBaseUrl"] = baseAddress.ToString(),
         [$"Wacht:Deployments:{Deployment}:RequestTimeout"] = "00:00:02",
         [$"Wacht:Deployments:{Deployment}:MaxRetries"] = "2",
         [$"Wacht:Deployments:{Deployment}:RetryBaseDelay"] = "00:00:00.020",
@@ -186,7 +192,7 @@ public sealed class WachtWorld : IAsyncDisposable
                 {
                     Slug = AppSlug,
                     Name = "Analytics API",
-                    Fqdn = "analytics.example.com",
+                    Fqdn = AppFqdn,
                     SupportedScopes = ["read:reports", "write:reports", "admin", "legacy:export"],
                     ScopeDefinitions =
                     [

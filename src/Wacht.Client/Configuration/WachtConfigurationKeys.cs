@@ -25,10 +25,12 @@ internal static class WachtConfigurationKeys
     internal static readonly IReadOnlyDictionary<string, Kind> Deployment = new Dictionary<string, Kind>(StringComparer.OrdinalIgnoreCase)
     {
         [nameof(WachtDeploymentOptions.BaseUrl)] = Kind.Url,
+        [nameof(WachtDeploymentOptions.AllowInsecureHttp)] = Kind.Boolean,
         [nameof(WachtDeploymentOptions.ApiKey)] = Kind.Secret,
         [nameof(WachtDeploymentOptions.ApiKeyEnvironmentVariable)] = Kind.Text,
         [nameof(WachtDeploymentOptions.ApiKeyFile)] = Kind.Text,
         [nameof(WachtDeploymentOptions.PathStyle)] = Kind.PathStyle,
+        [nameof(WachtDeploymentOptions.RuntimeBaseUrl)] = Kind.Text,
         [nameof(WachtDeploymentOptions.RequestTimeout)] = Kind.Duration,
         [nameof(WachtDeploymentOptions.TotalTimeout)] = Kind.Duration,
         [nameof(WachtDeploymentOptions.MaxConcurrentRequests)] = Kind.Integer,

@@ -9,6 +9,12 @@ public sealed class WachtDeploymentOptions
     /// <summary>Scheme, host, optional port and optional path prefix. No query or fragment.</summary>
     public Uri BaseUrl { get; set; } = DefaultBaseUrl;
 
+    /// <summary>
+    /// Allows an <c>http://</c> <see cref="BaseUrl"/> to a host other than this machine (the API key and rotated secrets
+    /// then cross the network unencrypted). Off by default: such a URL is refused at start; loopback URLs never need it.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
     /// <summary>The backend API key inline. Set exactly one of ApiKey, ApiKeyEnvironmentVariable and ApiKeyFile.</summary>
     public string? ApiKey { get; set; }
 
@@ -22,6 +28,13 @@ public sealed class WachtDeploymentOptions
     public string? ApiKeyFile { get; set; }
 
     public WachtPathStyle PathStyle { get; set; } = WachtPathStyle.Backend;
+
+    /// <summary>
+    /// Where the apps' runtime endpoints (secret checks) are reached. With <c>{fqdn}</c> a template in which the app's
+    /// fqdn starts the host: <c>https://{fqdn}</c> (the default, production). Without it a fixed base URL, e.g. an
+    /// emulator's <c>http://127.0.0.1:5080/</c>, to which requests go with <c>Host: {fqdn}</c>. Never carries the API key.
+    /// </summary>
+    public string RuntimeBaseUrl { get; set; } = "https://{fqdn}";
 
     /// <summary>Timeout of one attempt (until the whole response body has arrived).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

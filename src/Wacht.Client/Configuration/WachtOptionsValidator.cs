@@ -68,8 +68,12 @@ internal sealed class WachtOptionsValidator : IValidateOptions<WachtOptions>
             return;
         }
 
-        ValidateBaseUrl(path, deployment.BaseUrl, failures);
+        ValidateBaseUrl(path, deployment.BaseUrl, deployment.AllowInsecureHttp, failures);
         ValidateApiKey(path, deployment, failures);
+        if (RuntimeEndpoint.Parse(deployment.RuntimeBaseUrl, out var runtimeProblem) is null)
+        {
+            failures.Add($"{path}:RuntimeBaseUrl: {runtimeProblem}");
+        }
 
         if (!Enum.IsDefined(deployment.PathStyle))
         {
@@ -128,7 +132,7 @@ internal sealed class WachtOptionsValidator : IValidateOptions<WachtOptions>
         ValidateCircuitBreaker($"{path}:CircuitBreaker", deployment.CircuitBreaker, failures);
     }
 
-    private static void ValidateBaseUrl(string path, Uri? baseUrl, List<string> failures)
+    private static void ValidateBaseUrl(string path, Uri? baseUrl, bool allowInsecureHttp, List<string> failures)
     {
         if (baseUrl is null)
         {
@@ -149,6 +153,11 @@ internal sealed class WachtOptionsValidator : IValidateOptions<WachtOptions>
         else if (!string.IsNullOrEmpty(baseUrl.Query) || !string.IsNullOrEmpty(baseUrl.Fragment))
         {
             failures.Add($"{path}:BaseUrl: must not have a query or fragment (got '{baseUrl.OriginalString}')");
+        }
+        else if (baseUrl.Scheme == Uri.UriSchemeHttp && !baseUrl.IsLoopback && !allowInsecureHttp)
+        {
+            failures.Add($"{path}:BaseUrl: '{baseUrl.OriginalString}' would send the API key and rotated secrets unencrypted to another host; "
+                + $"use https, or set {path}:AllowInsecureHttp=true for this deployment");
         }
     }
 
@@ -209,7 +218,26 @@ internal sealed class WachtOptionsValidator : IValidateOptions<WachtOptions>
             {
                 CheckKeyText(path, "ApiKeyFile", text, failures);
             }
+
+            if (ExposedFileMode(file) is { } mode)
+            {
+                failures.Add($"{path}:ApiKeyFile: the API key file '{file}' can be read or changed by other users (mode {mode}); "
+                    + "let only its owner read it (chmod 600), or its owner and one group (chmod 640)");
+            }
         }
+    }
+
+    /// <summary>The file's mode in octal when users other than its owner and group may read or change it, or its group may change it.</summary>
+    private static string? ExposedFileMode(string file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        const UnixFileMode exposed = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.GroupWrite;
+        var mode = File.GetUnixFileMode(file);
+        return (mode & exposed) != 0 ? Convert.ToString((int)mode, 8).PadLeft(4, '0') : null;
     }
 
     private static void CheckKeyText(string path, string setting, string key, List<string> failures)

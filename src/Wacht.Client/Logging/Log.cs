@@ -37,7 +37,8 @@ internal static partial class Log
         Message = "Circuit breaker for Wacht deployment {DeploymentId} closed")]
     public static partial void CircuitClosed(ILogger logger, string deploymentId);
 
-    [LoggerMessage(EventId = 8, EventName = "WachtOutcomeUnknown", Level = LogLevel.Error,
+    // Warning, not Error: the caller decides what an unknown outcome means (the worker rotates again and says so).
+    [LoggerMessage(EventId = 8, EventName = "WachtOutcomeUnknown", Level = LogLevel.Warning,
         Message = "Outcome of Wacht {Operation} for deployment {DeploymentId} is unknown ({Reason}); it was not retried and the server may have processed it")]
     public static partial void OutcomeUnknown(ILogger logger, string operation, string deploymentId, string reason);
 

@@ -31,5 +31,12 @@ namespace Wacht.Emulator;
 [JsonSerializable(typeof(WireVerifySecretRequest))]
 [JsonSerializable(typeof(WireFaultRulesRequest))]
 [JsonSerializable(typeof(FaultRule))]
+[JsonSerializable(typeof(WireOAuthError))]
+[JsonSerializable(typeof(WireIntrospection))]
+[JsonSerializable(typeof(WireRevocation))]
+[JsonSerializable(typeof(HoldRule))]
+[JsonSerializable(typeof(WireHolds))]
+[JsonSerializable(typeof(WireReleaseRequest))]
+[JsonSerializable(typeof(WireReleased))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ namespace Wacht.Emulator;
 
 /// <summary>
 /// Wraps every API handler: authenticate (401), count the call, buffer the body, apply faults
-/// (stall/latency, injected error, lost response), handle, and write the error envelope on failure.
+/// (stall/latency, injected error, lost response), holds, handle, and write the error envelope on failure.
 /// </summary>
 internal static class ApiPipeline
 {
@@ -48,6 +48,27 @@ internal static class ApiPipeline
             return;
         }
 
+        await ExecuteAsync(
+            http,
+            runtime,
+            operation,
+            deployment,
+            static fault => ApiResult.Error(fault.ErrorStatus!.Value, fault.ErrorMessage, fault.RetryAfterSeconds),
+            () => handler(new ApiRequest(http, runtime, data, deployment, body)));
+    }
+
+    /// <summary>
+    /// The part every operation shares once it knows its deployment and has its body: fault delays and injected
+    /// errors, holds, the handler, a lost response, and writing the answer.
+    /// </summary>
+    internal static async Task ExecuteAsync(
+        HttpContext http,
+        EmulatorRuntime runtime,
+        string operation,
+        DeploymentState deployment,
+        Func<FaultDecision, ApiResult> injectedError,
+        Func<ValueTask<ApiResult>> handle)
+    {
         var fault = runtime.Faults.Evaluate(operation, deployment.IdText);
         var delay = fault.StallMs + fault.LatencyMs;
         if (delay > 0)
@@ -64,16 +85,25 @@ internal static class ApiPipeline
             }
         }
 
-        if (fault.ErrorStatus is { } injected)
+        if (fault.ErrorStatus is not null)
         {
-            await TryWriteAsync(http, ApiResult.Error(injected, fault.ErrorMessage, fault.RetryAfterSeconds));
+            await TryWriteAsync(http, injectedError(fault));
+            return;
+        }
+
+        var oauthClientId = http.GetRouteValue("oauth_client_id") as string;
+        var held = runtime.Holds.TryHold(operation, deployment.IdText, oauthClientId, () => PublicClientId(http, deployment, oauthClientId), http);
+        if (held is not null && !await held.WaitForReleaseAsync(runtime.Stopping.Token))
+        {
+            http.Abort();
+            held.Complete(executed: false, status: 0);
             return;
         }
 
         ApiResult result;
         try
         {
-            result = await handler(new ApiRequest(http, runtime, data, deployment, body));
+            result = await handle();
         }
         catch (EmulatorApiException ex)
         {
@@ -85,14 +115,39 @@ internal static class ApiPipeline
             result = ApiResult.Error(StatusCodes.Status500InternalServerError);
         }
 
-        if (fault.LoseResponse)
+        try
         {
-            // The request was executed in full; the caller never sees the answer.
-            http.Abort();
-            return;
+            if (fault.LoseResponse)
+            {
+                // The request was executed in full; the caller never sees the answer.
+                http.Abort();
+                return;
+            }
+
+            await TryWriteAsync(http, result);
+        }
+        finally
+        {
+            held?.Complete(executed: true, result.Status);
+        }
+    }
+
+    /// <summary>The public client_id of the client in the request path (for holds by client_id); null when unknown.</summary>
+    private static string? PublicClientId(HttpContext http, DeploymentState deployment, string? oauthClientId)
+    {
+        if (oauthClientId is null
+            || http.GetRouteValue("slug") is not string slug
+            || !long.TryParse(oauthClientId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
         }
 
-        await TryWriteAsync(http, result);
+        lock (deployment.Gate)
+        {
+            return deployment.AppsBySlug.TryGetValue(slug, out var app) && app.ClientsById.TryGetValue(id, out var client)
+                ? client.ClientId
+                : null;
+        }
     }
 
     private static (DeploymentState? Deployment, ApiResult? Error) Authenticate(HttpContext http, EmulatorRuntime runtime, bool platformStyle)
@@ -131,7 +186,7 @@ internal static class ApiPipeline
         return token.Length == 0 ? null : token;
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext http)
+    internal static async Task<byte[]> ReadBodyAsync(HttpContext http)
     {
         if (http.Request.ContentLength is > MaxBodyBytes)
         {

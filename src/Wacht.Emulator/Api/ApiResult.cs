@@ -7,11 +7,12 @@ namespace Wacht.Emulator;
 /// <summary>A fully computed response, written (or deliberately lost) by the pipeline.</summary>
 internal sealed class ApiResult
 {
-    private ApiResult(int status, byte[]? payload, int? retryAfterSeconds = null)
+    private ApiResult(int status, byte[]? payload, int? retryAfterSeconds = null, string? wwwAuthenticate = null)
     {
         Status = status;
         Payload = payload;
         RetryAfterSeconds = retryAfterSeconds;
+        WwwAuthenticate = wwwAuthenticate;
     }
 
     public int Status { get; }
@@ -19,6 +20,8 @@ internal sealed class ApiResult
     public byte[]? Payload { get; }
 
     public int? RetryAfterSeconds { get; }
+
+    public string? WwwAuthenticate { get; }
 
     public static ApiResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK) =>
         new(status, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
@@ -35,6 +38,17 @@ internal sealed class ApiResult
                 new WireErrorEnvelope([new WireError(message ?? DefaultMessage(status), status)]),
                 ApiJsonContext.Default.WireErrorEnvelope),
             retryAfterSeconds);
+
+    /// <summary>
+    /// The OAuth error form of the runtime endpoints: <c>{"error","error_description"?}</c>; a 401 carries
+    /// <c>WWW-Authenticate: Basic realm="oauth", error="..."</c> as on the platform.
+    /// </summary>
+    public static ApiResult OAuthError(int status, string error, string? description = null, int? retryAfterSeconds = null) =>
+        new(
+            status,
+            JsonSerializer.SerializeToUtf8Bytes(new WireOAuthError(error, description), ApiJsonContext.Default.WireOAuthError),
+            retryAfterSeconds,
+            status == StatusCodes.Status401Unauthorized ? $"Basic realm=\"oauth\", error=\"{error}\"" : null);
 
     /// <summary>The platform's messages for statuses that have one; the reason phrase otherwise.</summary>
     public static string DefaultMessage(int status) => status switch
@@ -59,6 +73,11 @@ internal sealed class ApiResult
         if (RetryAfterSeconds is { } retryAfter)
         {
             response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (WwwAuthenticate is not null)
+        {
+            response.Headers.WWWAuthenticate = WwwAuthenticate;
         }
 
         if (Payload is null)

@@ -48,13 +48,7 @@ internal static class ClientHandlers
             ClientValidation.ValidateRedirectUris(redirectUris, grantTypes);
             ClientValidation.ValidateTokenSettings(request.AccessTokenFormat, request.AccessTokenTtlSeconds);
 
-            string? secret = null;
-            byte[]? secretHash = null;
-            if (ClientSecrets.UsesSecret(method))
-            {
-                secret = ClientSecrets.NewSecret();
-                secretHash = ClientSecrets.Hash(secret);
-            }
+            var secret = ClientSecrets.UsesSecret(method) ? ClientSecrets.NewSecret() : null;
 
             var clientId = ClientSecrets.NewClientId();
             while (r.Data.ClientsByPublicId.ContainsKey(clientId))
@@ -91,8 +85,8 @@ internal static class ClientHandlers
                 SkipConsent = request.SkipConsent ?? false,
                 CreatedAt = now,
                 UpdatedAt = now,
-                SecretHash = secretHash,
             };
+            client.SetSecret(secret);
             r.Data.ClientsByPublicId[clientId] = client;
             app.Clients.Add(client);
             app.ClientsById.Add(client.Id, client);
@@ -223,7 +217,7 @@ internal static class ClientHandlers
             }
 
             secret = ClientSecrets.NewSecret();
-            client.SecretHash = ClientSecrets.Hash(secret);
+            client.SetSecret(secret);
             client.UpdatedAt = now;
         }
 

@@ -117,3 +117,9 @@ internal sealed class WireFaultRulesRequest
 {
     public List<FaultRule>? Rules { get; set; }
 }
+
+/// <summary><c>POST /_emulator/holds/release</c>: one held call by id, or all when the id is absent.</summary>
+internal sealed class WireReleaseRequest
+{
+    public long? Id { get; set; }
+}

@@ -96,6 +96,15 @@ internal sealed record WireError(string Message, int Code);
 
 internal sealed record WireErrorEnvelope(IReadOnlyList<WireError> Errors);
 
+// App runtime endpoints (OAuth form, not the management envelope).
+internal sealed record WireOAuthError(
+    string Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorDescription);
+
+internal sealed record WireIntrospection(bool Active);
+
+internal sealed record WireRevocation(bool Revoked);
+
 // Test surface.
 internal sealed record WireHealth(string Status);
 
@@ -110,3 +119,7 @@ internal sealed record WireFaultRules(IReadOnlyList<FaultRule> Rules);
 internal sealed record WireDeploymentSummary(string Id, string? Name, string Mode, int Apps, int Clients, int Grants);
 
 internal sealed record WireDeploymentSummaries(IReadOnlyList<WireDeploymentSummary> Deployments);
+
+internal sealed record WireHolds(IReadOnlyList<HoldRule> Rules, IReadOnlyList<HeldCall> Held);
+
+internal sealed record WireReleased(IReadOnlyList<ReleasedCall> Released);

@@ -9,7 +9,10 @@ namespace Wacht.Emulator;
 /// </summary>
 public sealed record FaultRule
 {
-    /// <summary>An operation name from <see cref="OAuthOperations"/> or <c>*</c> for every API operation.</summary>
+    /// <summary>
+    /// An operation name from <see cref="OAuthOperations"/> (management or runtime) or <c>*</c> for every operation,
+    /// the runtime endpoints included.
+    /// </summary>
     public string Operation { get; set; } = OAuthOperations.Any;
 
     /// <summary>Only requests for this deployment; null for all.</summary>
@@ -49,7 +52,7 @@ public sealed record FaultRule
     /// <summary>Throws <see cref="ArgumentException"/> when the rule cannot be applied.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Operation) || (Operation != OAuthOperations.Any && !OAuthOperations.All.Contains(Operation)))
+        if (string.IsNullOrWhiteSpace(Operation) || (Operation != OAuthOperations.Any && !OAuthOperations.IsKnown(Operation)))
         {
             throw new ArgumentException($"unknown operation '{Operation}'");
         }

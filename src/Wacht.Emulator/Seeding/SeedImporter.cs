@@ -100,23 +100,7 @@ internal static class SeedImporter
 
         if (seedApp.SigningKeys.Count > 0)
         {
-            app.SigningKeys = [.. seedApp.SigningKeys.Select(k =>
-            {
-                var algorithm = k.Algorithm ?? signingKeyAlgorithm;
-                if (!SigningKeys.IsSupported(algorithm))
-                {
-                    throw new InvalidDataException($"invalid seed: app '{slug}': unsupported signing key algorithm '{algorithm}'");
-                }
-
-                return new SigningKeyRecord
-                {
-                    Kid = k.Kid ?? SigningKeys.NewKid(),
-                    Algorithm = algorithm,
-                    Status = k.Status,
-                    PublicKeyPem = k.PublicKeyPem ?? SigningKeys.NewPublicKeyPem(algorithm),
-                    CreatedAt = createdAt,
-                };
-            })];
+            app.SigningKeys = ImportSigningKeys(data, app, seedApp.SigningKeys, signingKeyAlgorithm);
         }
 
         deployment.Apps.Add(app);
@@ -126,6 +110,45 @@ internal static class SeedImporter
         {
             ImportClient(data, deployment, app, seedClient, now, seenIds);
         }
+    }
+
+    private static List<SigningKeyRecord> ImportSigningKeys(StateData data, AppRecord app, IList<SeedSigningKey> seedKeys, string signingKeyAlgorithm)
+    {
+        var keys = new List<SigningKeyRecord>(seedKeys.Count);
+        foreach (var k in seedKeys)
+        {
+            var algorithm = k.Algorithm ?? signingKeyAlgorithm;
+            if (!SigningKeys.IsSupported(algorithm))
+            {
+                throw new InvalidDataException($"invalid seed: app '{app.Slug}': unsupported signing key algorithm '{algorithm}'");
+            }
+
+            if (!SigningKeys.Statuses.Contains(k.Status))
+            {
+                throw new InvalidDataException($"invalid seed: app '{app.Slug}': signing key status must be active, retired or compromised, not '{k.Status}'");
+            }
+
+            var kid = k.Kid ?? SigningKeys.PlatformKid(app.Id, data.Ids.Next());
+            if (keys.Exists(existing => existing.Kid == kid))
+            {
+                throw new InvalidDataException($"invalid seed: app '{app.Slug}': duplicate signing key kid '{kid}'");
+            }
+
+            var createdAt = Timestamps.Truncate(k.CreatedAt ?? app.CreatedAt);
+            keys.Add(new SigningKeyRecord
+            {
+                Kid = kid,
+                Algorithm = algorithm,
+                Status = k.Status,
+                PublicKeyPem = k.PublicKeyPem ?? SigningKeys.NewPublicKeyPem(algorithm),
+                CreatedAt = createdAt,
+                RetiredAt = k.Status == SigningKeys.Active ? null : Timestamps.Truncate(k.RetiredAt ?? createdAt),
+            });
+        }
+
+        return keys.Count(key => key.Status == SigningKeys.Active) > 1
+            ? throw new InvalidDataException($"invalid seed: app '{app.Slug}': more than one active signing key")
+            : keys;
     }
 
     private static void ImportClient(
@@ -177,10 +200,10 @@ internal static class SeedImporter
             SkipConsent = seedClient.SkipConsent,
             CreatedAt = createdAt,
             UpdatedAt = Timestamps.Truncate(seedClient.UpdatedAt ?? createdAt),
-            SecretHash = !ClientSecrets.UsesSecret(method) ? null
-                : seedClient.ClientSecret is { } secret ? ClientSecrets.Hash(secret)
-                : ClientSecrets.UnknownSecretHash(),
         };
+
+        // A secret-using client without a known secret gets a random one that nobody knows.
+        client.SetSecret(!ClientSecrets.UsesSecret(method) ? null : seedClient.ClientSecret ?? ClientSecrets.NewSecret());
 
         if (!data.ClientsByPublicId.TryAdd(client.ClientId, client))
         {

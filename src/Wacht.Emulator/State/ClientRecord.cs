@@ -59,7 +59,20 @@ internal sealed class ClientRecord
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>SHA-256 of the current secret; null for auth methods without a secret.</summary>
-    public byte[]? SecretHash { get; set; }
+    public byte[]? SecretHash { get; private set; }
+
+    /// <summary>
+    /// The current secret itself, kept only to verify <c>client_secret_jwt</c> assertions (HMAC needs the key). The
+    /// platform keeps an encrypted copy for the same reason (<c>client_secret_encrypted</c>); never on the wire.
+    /// </summary>
+    public string? AssertionKey { get; private set; }
+
+    /// <summary>Makes <paramref name="secret"/> the current secret (null: the client has none).</summary>
+    public void SetSecret(string? secret)
+    {
+        SecretHash = secret is null ? null : ClientSecrets.Hash(secret);
+        AssertionKey = secret;
+    }
 
     /// <summary>Grants, newest first.</summary>
     public List<GrantRecord> Grants { get; } = [];

@@ -45,9 +45,6 @@ internal static class ClientSecrets
     /// <summary>The platform stores only a SHA-256 hash of the secret.</summary>
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    /// <summary>A hash of a random secret nobody knows (seeded clients without a known secret).</summary>
-    public static byte[] UnknownSecretHash() => SHA256.HashData(RandomNumberGenerator.GetBytes(32));
-
     public static bool Matches(byte[]? hash, string secret) =>
         hash is not null && CryptographicOperations.FixedTimeEquals(hash, Hash(secret));
 }

@@ -88,6 +88,30 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>
+    /// The signing keys of an app, oldest first, compromised ones included (the wire listing hides them), with their
+    /// creation and retirement times. Like the listing, this creates the app's first key when it has none yet.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such deployment or app.</exception>
+    public IReadOnlyList<EmulatorSigningKey> GetSigningKeys(string deploymentId, string appSlug)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(appSlug);
+        var data = _data;
+        if (!long.TryParse(deploymentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || !data.DeploymentsById.TryGetValue(id, out var deployment))
+        {
+            throw new KeyNotFoundException($"no deployment {deploymentId}");
+        }
+
+        lock (deployment.Gate)
+        {
+            return deployment.AppsBySlug.TryGetValue(appSlug, out var app)
+                ? [.. SigningKeys.Ensure(app, data, SigningKeyAlgorithm).Select(k => new EmulatorSigningKey(k.Kid, k.Algorithm, k.Status, k.CreatedAt, k.RetiredAt))]
+                : throw new KeyNotFoundException($"no app '{appSlug}' in deployment {deploymentId}");
+        }
+    }
+
     /// <summary>Replaces the whole state with <paramref name="seed"/>.</summary>
     public void Load(EmulatorSeed seed)
     {

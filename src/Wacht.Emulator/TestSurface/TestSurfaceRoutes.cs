@@ -28,6 +28,14 @@ internal static class TestSurfaceRoutes
             runtime.Faults.Clear();
             return Task.FromResult(ApiResult.NoContent());
         });
+        Map(group, HttpMethods.Get, "/holds", (_, runtime) => Task.FromResult(Holds(runtime)));
+        Map(group, HttpMethods.Post, "/holds", AddHoldAsync);
+        Map(group, HttpMethods.Delete, "/holds", (_, runtime) =>
+        {
+            runtime.Holds.Clear();
+            return Task.FromResult(ApiResult.NoContent());
+        });
+        Map(group, HttpMethods.Post, "/holds/release", ReleaseAsync);
         Map(group, HttpMethods.Get, "/deployments", (_, runtime) => Task.FromResult(Deployments(runtime)));
         Map(group, HttpMethods.Post, "/reset", (_, runtime) =>
         {
@@ -102,6 +110,46 @@ internal static class TestSurfaceRoutes
         }
 
         return Faults(runtime);
+    }
+
+    private static ApiResult Holds(EmulatorRuntime runtime) =>
+        ApiResult.Json(new WireHolds(runtime.Holds.Rules, runtime.Holds.Held), ApiJsonContext.Default.WireHolds);
+
+    private static async Task<ApiResult> AddHoldAsync(HttpContext http, EmulatorRuntime runtime)
+    {
+        var rule = await ReadJsonAsync(http, ApiJsonContext.Default.HoldRule);
+        try
+        {
+            return ApiResult.Json(runtime.Holds.Add(rule), ApiJsonContext.Default.HoldRule);
+        }
+        catch (ArgumentException ex)
+        {
+            throw EmulatorApiException.BadRequest(ex.Message);
+        }
+    }
+
+    /// <summary>Releases one held call (<c>{"id":N}</c>) or all (<c>{}</c>) and answers once each has been executed and answered.</summary>
+    private static async Task<ApiResult> ReleaseAsync(HttpContext http, EmulatorRuntime runtime)
+    {
+        var request = http.Request.ContentLength is 0 ? new WireReleaseRequest() : await ReadJsonAsync(http, ApiJsonContext.Default.WireReleaseRequest);
+        IReadOnlyList<ReleasedCall> released;
+        if (request.Id is { } id)
+        {
+            try
+            {
+                released = [await runtime.Holds.ReleaseAsync(id, http.RequestAborted)];
+            }
+            catch (KeyNotFoundException ex)
+            {
+                throw EmulatorApiException.NotFound(ex.Message);
+            }
+        }
+        else
+        {
+            released = await runtime.Holds.ReleaseAllAsync(http.RequestAborted);
+        }
+
+        return ApiResult.Json(new WireReleased(released), ApiJsonContext.Default.WireReleased);
     }
 
     private static ApiResult Deployments(EmulatorRuntime runtime) =>

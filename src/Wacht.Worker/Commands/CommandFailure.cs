@@ -15,6 +15,10 @@ internal sealed record CommandFailure(string Code, string Message, bool Retryabl
     public static CommandFailure From(Exception exception) => exception switch
     {
         WachtDeploymentNotConfiguredException e => new(ErrorCodes.UnknownDeployment, e.Message, false, false),
+        // The client refused to send a value that could not reach its endpoint as one path segment. The worker's own
+        // validation refuses such commands first; this catches a value it let through (or one read from Wacht, such
+        // as a scope the app already has). Nothing was sent, and sending it again cannot help.
+        WachtArgumentException e => new(ErrorCodes.InvalidCommand, e.Message, false, false),
         WachtNotFoundException e => new(ErrorCodes.NotFound, e.Message, false, false),
         WachtUnauthorizedException or WachtForbiddenException =>
             // The worker's API key was refused: an operator can fix it, so a later retry can help; retrying now cannot.

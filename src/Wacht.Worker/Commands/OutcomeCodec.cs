@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Wacht.Worker.Contracts;
 using Wacht.Worker.Ledger;
 
 namespace Wacht.Worker.Commands;
@@ -9,14 +8,13 @@ internal static class OutcomeCodec
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    // The ledger stores the contract's type name; this map is the only place it is read back. Renaming a class means
-    // adding its old name here, so recorded outcomes stay readable.
-    private static readonly Dictionary<string, Type> Types = new[]
-    {
-        typeof(SecretRotated), typeof(SecretRotationFailed),
-        typeof(GrantRevoked), typeof(GrantRevocationFailed),
-        typeof(ScopesSynced), typeof(ScopeSyncFailed),
-    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    // The ledger stores the contract's type name. The names come from the command handlers' event types, so a new
+    // command's events are storable without touching this file. Renaming an event class means adding its old name to
+    // RenamedTypes, so recorded outcomes stay readable.
+    private static readonly Dictionary<string, Type> Types = CommandHandlers.All
+        .SelectMany(h => new[] { (h.Succeeded.Name, h.Succeeded), (h.Failed.Name, h.Failed) })
+        .Concat(RenamedTypes())
+        .ToDictionary(t => t.Item1, t => t.Item2, StringComparer.Ordinal);
 
     public static RecordedOutcome Success(object @event) => Record(@event, succeeded: true, retryable: false);
 
@@ -46,4 +44,7 @@ internal static class OutcomeCodec
         return JsonSerializer.Deserialize(outcome.Json, type, JsonOptions)
             ?? throw new InvalidOperationException($"The ledger holds an empty outcome of type '{outcome.MessageType}'.");
     }
+
+    /// <summary>Event classes renamed since outcomes were first recorded: (old name, current type). None so far.</summary>
+    private static IEnumerable<(string OldName, Type Type)> RenamedTypes() => [];
 }

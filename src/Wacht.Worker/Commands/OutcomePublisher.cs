@@ -16,28 +16,44 @@ internal static class OutcomePublisher
     /// different outcome of the same command (a re-driven retryable failure that later succeeds or fails otherwise)
     /// gets a new one.
     /// </summary>
-    public static async Task PublishAsync(ConsumeContext context, Guid commandId, object @event)
+    /// <param name="timeout">
+    /// How long the broker may take to confirm. Past it the attempt fails with a <see cref="TimeoutException"/>, which
+    /// the pipeline retries like any infrastructure failure: the outcome is in the ledger by then, so the retry
+    /// re-publishes the same event (same message id) instead of executing the command again.
+    /// </param>
+    public static async Task PublishAsync(ConsumeContext context, Guid commandId, object @event, TimeSpan timeout)
     {
         var messageId = commandId == Guid.Empty ? NewId.NextGuid() : DeterministicId(commandId, OutcomeCodec.Serialize(@event));
 
-        await context.Publish(@event, @event.GetType(), publish =>
+        // WaitAsync as well as the token: whether the transport honours the token while it waits for a confirm is its
+        // business; the command must not wait past the deadline either way.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
         {
-            publish.MessageId = messageId;
-            if (commandId != Guid.Empty)
+            await context.Publish(@event, @event.GetType(), publish =>
             {
-                publish.CorrelationId = commandId;
-            }
-        });
-
-        if (context.ResponseAddress is not null)
-        {
-            await context.RespondAsync(@event, @event.GetType(), respond =>
-            {
+                publish.MessageId = messageId;
                 if (commandId != Guid.Empty)
                 {
-                    respond.CorrelationId = commandId;
+                    publish.CorrelationId = commandId;
                 }
-            });
+            }, deadline.Token).WaitAsync(deadline.Token);
+
+            if (context.ResponseAddress is not null)
+            {
+                await context.RespondAsync(@event, @event.GetType(), respond =>
+                {
+                    if (commandId != Guid.Empty)
+                    {
+                        respond.CorrelationId = commandId;
+                    }
+                }).WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The broker did not confirm the {@event.GetType().Name} event within {timeout}.", exception);
         }
     }
 

@@ -6,7 +6,8 @@ namespace Wacht.Worker.Embedded;
 
 /// <summary>
 /// Starts the emulator in-process when <c>Worker:Embedded:Enabled</c> is true and points the worker's configuration at
-/// it: one <c>Wacht:Deployments</c> entry per seeded deployment (with its API key, in memory only) and, when no ledger
+/// it: one <c>Wacht:Deployments</c> entry per seeded deployment (with its API key, in memory only, and the emulator as
+/// the apps' runtime host for secret checks) and, when no ledger
 /// key is configured, an ephemeral one. The emulator keeps its state in memory, so each run starts from the seed.
 /// </summary>
 public static class EmbeddedEmulator
@@ -46,6 +47,10 @@ public static class EmbeddedEmulator
             settings[prefix + "BaseUrl"] = emulator.BaseAddress.ToString();
             settings[prefix + "ApiKey"] = emulator.State.GetApiKey(deployment.Id);
             settings[prefix + "PathStyle"] = "Backend";
+
+            // The apps' runtime endpoints (secret checks) are served by the same emulator port; the Host header
+            // selects the app.
+            settings[prefix + "RuntimeBaseUrl"] = emulator.BaseAddress.ToString();
         }
 
         var ledger = configuration.GetSection("Worker:Ledger");

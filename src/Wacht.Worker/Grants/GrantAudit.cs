@@ -14,7 +14,8 @@ namespace Wacht.Worker.Grants;
 /// <summary>
 /// One run of the grant audit: walks every configured deployment's apps, clients and grants, publishes
 /// GrantAuditFinding events (de-duplicated through the ledger), sends RevokeGrant commands (trigger <c>audit</c>) where
-/// configured, publishes GrantAuditCompleted and records the run in the ledger.
+/// configured, publishes GrantAuditCompleted and records the run in the ledger. A dry run only reports, records its run
+/// and publishes its summary (both marked dry run).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -27,6 +28,12 @@ namespace Wacht.Worker.Grants;
 /// deterministic per deployment and grant, so a repeat is answered from the command ledger's record. The per-run cap
 /// (<see cref="GrantAuditOptions.MaxRevocationsPerRun"/>) is shared by all parallel visits and also applies to a dry
 /// run, so a dry run reports what a real run would do (<c>would_revoke</c> within the cap, <c>revoke_deferred</c> beyond it).
+/// </para>
+/// <para>
+/// Dry run: nothing changes anywhere. No RevokeGrant is sent, no finding is published, and the ledger's record of
+/// published findings is neither written nor pruned (<see cref="GrantAuditCompleted.FindingsPublished"/> and
+/// <see cref="GrantAuditCompleted.FindingsSuppressed"/> count what a real run would publish or suppress). The only writes
+/// are the run's own record and its summary, both marked dry run.
 /// </para>
 /// </remarks>
 public sealed partial class GrantAudit(
@@ -154,7 +161,7 @@ public sealed partial class GrantAudit(
             .ToDictionary(static p => (p.GrantId, p.Kind));
         var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
-        if (resolved.Count > 0)
+        if (resolved.Count > 0 && !run.DryRun)
         {
             await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
         }
@@ -201,6 +208,13 @@ public sealed partial class GrantAudit(
                 if (!publish)
                 {
                     Interlocked.Increment(ref run.Suppressed);
+                    continue;
+                }
+
+                if (run.DryRun)
+                {
+                    // Counted as a real run would publish it; neither published nor recorded (either would hold back the real one).
+                    Interlocked.Increment(ref run.Published);
                     continue;
                 }
 

@@ -3,7 +3,7 @@ namespace Wacht.Worker.Health;
 /// <summary>
 /// The health and metrics listener (section <c>Worker:Health</c>): a small HTTP server, separate from everything else
 /// the worker does, answering <c>/health/live</c>, <c>/health/ready</c> and (with telemetry's Prometheus exporter)
-/// <c>/metrics</c>. The one-shot commands (<c>demo</c>, <c>sweep</c>, <c>audit</c>) never start it.
+/// <c>/metrics</c>. The one-shot commands (<c>demo</c>, <c>sweep</c>, <c>audit</c>) never start it (<see cref="WorkerAppOptions.HealthListener"/>).
 /// </summary>
 public sealed class HealthOptions
 {

@@ -15,7 +15,8 @@ internal static class HealthProbeCommand
     public const int Healthy = 0;
     public const int Unhealthy = 1;
 
-    public static Command Create(TextWriter output, TextWriter error)
+    /// <param name="set">The root's <c>--set Key=Value</c> option: a different <c>Worker:Health:Port</c>, for example.</param>
+    public static Command Create(Option<string[]> set, TextWriter output, TextWriter error)
     {
         var ready = new Option<bool>("--ready") { Description = "Probe /health/ready instead of /health/live." };
         var timeout = new Option<int>("--timeout")
@@ -26,15 +27,12 @@ internal static class HealthProbeCommand
         var command = new Command(
             "healthcheck",
             "Ask the worker running on this machine whether it is live (GET /health/live on Worker:Health:Port) and exit 0 "
-            + "when it answers 200, else 1. Used as the container HEALTHCHECK.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
+            + "when it answers 200, else 1. Used as the container HEALTHCHECK.");
         command.Options.Add(ready);
         command.Options.Add(timeout);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var url = ProbeUrl(Configuration([.. parse.UnmatchedTokens]), parse.GetValue(ready));
+            var url = ProbeUrl(Configuration(parse.GetValue(set) ?? []), parse.GetValue(ready));
             return await ProbeAsync(url, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), output, error, cancellationToken);
         });
         return command;
@@ -76,16 +74,19 @@ internal static class HealthProbeCommand
         }
     }
 
-    /// <summary>The configuration the worker itself would read, without building its host.</summary>
-    private static IConfiguration Configuration(string[] args)
+    /// <summary>
+    /// The configuration the worker itself would read (the content root is the working directory, as the executable
+    /// makes it), without building its host.
+    /// </summary>
+    private static IConfiguration Configuration(IEnumerable<string> settings)
     {
-        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } name ? name : "Production";
         return new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
+            .SetBasePath(Directory.GetCurrentDirectory())
             .AddJsonFile("appsettings.json", optional: true)
             .AddJsonFile($"appsettings.{environment}.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args)
+            .AddInMemoryCollection(settings.Select(static s => s.Split('=', 2)).Select(static p => new KeyValuePair<string, string?>(p[0], p.Length > 1 ? p[1] : null)))
             .Build();
     }
 }

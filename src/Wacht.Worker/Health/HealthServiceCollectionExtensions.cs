@@ -13,12 +13,6 @@ namespace Wacht.Worker.Health;
 public static class HealthServiceCollectionExtensions
 {
     /// <summary>
-    /// The setting the one-shot commands (<c>demo</c>, <c>sweep</c>, <c>audit</c>) add to their configuration: they run
-    /// beside a running worker (e.g. <c>kubectl exec</c>) and must not take its port.
-    /// </summary>
-    public const string ListenerOff = "--" + HealthOptions.SectionPath + ":Enabled=false";
-
-    /// <summary>
     /// Binds and validates <c>Worker:Health</c> and registers the checks: <c>process</c> (live); <c>host</c>,
     /// <c>command-endpoints</c>, <c>ledger</c>, <c>scheduler</c> (when scheduling is enabled) and MassTransit's own
     /// <c>masstransit-bus</c> (ready); <c>wacht:{deployment}</c> for each configured deployment (information). Then, when

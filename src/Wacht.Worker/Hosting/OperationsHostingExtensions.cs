@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.Health;
 using Wacht.Worker.Telemetry;
@@ -12,9 +13,18 @@ public static class OperationsHostingExtensions
     /// budget. JSON console logs come from configuration (<c>appsettings.Production.json</c>). Called once by the
     /// composition root, after <c>AddWachtWorker</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddWachtOperations(this IHostApplicationBuilder builder)
+    /// <param name="healthListener">
+    /// False for the one-shot commands (<c>demo</c>, <c>sweep</c>, <c>audit</c>): they run beside a running worker (e.g.
+    /// <c>kubectl exec</c>) and must not take its port, whatever <c>Worker:Health:Enabled</c> says.
+    /// </param>
+    public static IHostApplicationBuilder AddWachtOperations(this IHostApplicationBuilder builder, bool healthListener = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (!healthListener)
+        {
+            builder.Configuration.AddInMemoryCollection([new(HealthOptions.SectionPath + ":" + nameof(HealthOptions.Enabled), "false")]);
+        }
+
         builder.Services.AddWachtTelemetry(builder.Configuration);
         builder.Services.AddWachtHealth(builder.Configuration);
         builder.Services.AddWachtShutdownBudget();

@@ -66,7 +66,8 @@ public sealed class JobMetrics
             _commands.Add(summary.Rotated, new KeyValuePair<string, object?>("job", JobNames.RotationSweep));
         }
 
-        if (summary.Warned > 0)
+        // A dry run's Warned counts warnings it would have published; none was.
+        if (!summary.DryRun && summary.Warned > 0)
         {
             _warnings.Add(summary.Warned);
         }

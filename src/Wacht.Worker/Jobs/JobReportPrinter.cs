@@ -36,7 +36,7 @@ internal static class JobReportPrinter
         }
 
         output.WriteLine();
-        output.WriteLine(Invariant($"Clients seen: {s.ClientsSeen}   due: {s.Due}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.Rotated}   warned: {s.Warned}   failed: {s.Failed}"));
+        output.WriteLine(Invariant($"Clients seen: {s.ClientsSeen}   due: {s.Due}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.Rotated}   {(s.DryRun ? "would warn" : "warned")}: {s.Warned}   failed: {s.Failed}"));
         output.WriteLine("Skipped: " + Counts(s.Skipped, SkipOrder));
         Errors(output, s.Errors);
     }
@@ -72,7 +72,7 @@ internal static class JobReportPrinter
 
         output.WriteLine();
         output.WriteLine("Findings by kind: " + Counts(s.FindingsByKind, FindingKinds.All));
-        output.WriteLine(Invariant($"Findings published: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
+        output.WriteLine(Invariant($"Findings {(s.DryRun ? "that would be published" : "published")}: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
         output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}   failed today (retried tomorrow): {s.RevocationsFailed}"));
         Errors(output, s.Errors);
     }

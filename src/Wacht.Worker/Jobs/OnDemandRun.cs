@@ -14,8 +14,9 @@ namespace Wacht.Worker.Jobs;
 internal sealed record OnDemandSettings(bool DryRun, TimeSpan? Wait);
 
 /// <summary>
-/// The <c>sweep</c> and <c>audit</c> commands: start the worker (without its scheduler), run the job once with trigger
-/// <c>manual</c>, print the report, then wait for the results of the commands it sent.
+/// The <c>sweep</c> and <c>audit</c> commands: start the worker as a sender (<see cref="WorkerHostMode.Sender"/>: no
+/// command consumer, no scheduler), run the job once with trigger <c>manual</c>, print the report, then wait for the
+/// results of the commands it sent.
 /// </summary>
 internal static class OnDemandRun
 {
@@ -27,9 +28,6 @@ internal static class OnDemandRun
 
     /// <summary>The run completed but reported errors, or a command failed or timed out.</summary>
     public const int CompletedWithErrors = 2;
-
-    /// <summary>The setting the commands add to their process's configuration: the cron jobs must not also fire there.</summary>
-    public const string SchedulingOff = "--" + SchedulingOptions.SectionPath + ":Enabled=false";
 
     public static Task<int> SweepAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         RunAsync(

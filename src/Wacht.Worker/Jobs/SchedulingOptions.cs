@@ -15,7 +15,7 @@ public sealed class SchedulingOptions
 {
     public const string SectionPath = "Worker:Scheduling";
 
-    /// <summary>Whether this process runs the scheduler at all. The on-demand <c>sweep</c> and <c>audit</c> commands turn it off for their own process.</summary>
+    /// <summary>Whether this process runs the scheduler at all. The on-demand <c>sweep</c> and <c>audit</c> commands never run it, whatever this says.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Where the schedule is kept. Default <see cref="SchedulingStore.Ram"/>.</summary>

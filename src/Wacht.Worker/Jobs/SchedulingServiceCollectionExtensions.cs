@@ -21,9 +21,10 @@ public static class SchedulingServiceCollectionExtensions
     /// unless <c>Worker:Scheduling:Enabled</c> is false, registers Quartz with a cron trigger (UTC, misfire: fire once now,
     /// then proceed) for each enabled job, on the RAM store or PostgreSQL (clustered, schema created when missing), and
     /// the hosted service that runs it. The schedule in configuration wins over one already stored: declared jobs and
-    /// triggers replace stored ones at start, and a disabled job is deleted from the store.
+    /// triggers replace stored ones at start, and a disabled job is deleted from the store. <paramref name="runScheduler"/>
+    /// false (a process that only sends commands) binds and validates the settings but never adds the scheduler.
     /// </summary>
-    public static IServiceCollection AddWachtScheduling(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWachtScheduling(this IServiceCollection services, IConfiguration configuration, bool runScheduler = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -40,7 +41,7 @@ public static class SchedulingServiceCollectionExtensions
         // Quartz is configured while registering, so the settings that shape it are read from configuration here; the
         // same values are validated (with messages naming the setting) when the host starts.
         var scheduling = configuration.GetSection(SchedulingOptions.SectionPath).Get<SchedulingOptions>() ?? new SchedulingOptions();
-        if (!scheduling.Enabled)
+        if (!scheduling.Enabled || !runScheduler)
         {
             return services;
         }

@@ -49,6 +49,14 @@ public sealed class TargetFilter
         (_include.Length == 0 || _include.Any(p => p.MayMatch(deploymentId, appSlug)))
         && !_exclude.Any(p => p.ExcludesAll(deploymentId, appSlug));
 
+    /// <summary>
+    /// Whether an include pattern covers every client of the app, present and future (its client segment is <c>*</c>),
+    /// and no exclude takes any of them out. For decisions on a whole app, such as who may sync its scopes.
+    /// </summary>
+    public bool CoversWholeApp(string deploymentId, string appSlug) =>
+        _include.Any(p => p.Client == "*" && p.MayMatch(deploymentId, appSlug))
+        && !_exclude.Any(p => p.MayMatch(deploymentId, appSlug));
+
     private sealed record Pattern(string Deployment, string App, string Client)
     {
         public static Pattern Parse(string text)

@@ -85,7 +85,25 @@ internal sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
         else
         {
             Array.Clear(key!);
+            if (!string.IsNullOrWhiteSpace(options.EncryptionKeyFile) && ExposedFileMode(options.EncryptionKeyFile.Trim()) is { } mode)
+            {
+                failures.Add($"{LedgerOptions.SectionPath}:EncryptionKeyFile: the key file '{options.EncryptionKeyFile.Trim()}' can be read or changed by "
+                    + $"other users (mode {mode}); let only its owner read it (chmod 600), or its owner and one group (chmod 640)");
+            }
         }
+    }
+
+    /// <summary>The file's mode in octal when users other than its owner and group may read or change it, or its group may change it.</summary>
+    private static string? ExposedFileMode(string file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        const UnixFileMode exposed = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.GroupWrite;
+        var mode = File.GetUnixFileMode(file);
+        return (mode & exposed) != 0 ? Convert.ToString((int)mode, 8).PadLeft(4, '0') : null;
     }
 
     private static void ValidateConnectionString(LedgerOptions options, List<string> failures)

@@ -39,7 +39,7 @@ internal static class LedgerSchema
     internal const string AbandonPendingSecret = ClearPendingSecret + ", state = 'rotating'";
 
     /// <summary>
-    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretConsumer.Kind"/>), whose rotate intents
+    /// The kind of a rotation command (as <see cref="Rotation.RotateSecretHandler.CommandKind"/>), whose rotate intents
     /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
     /// </summary>
     internal const string RotateSecretKind = "rotate-secret";

@@ -17,6 +17,13 @@ public sealed class MessagingOptions
     /// <summary>How long a command waits for the lock on its client (or app) before it counts as a transient failure.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long publishing a result event (with publisher confirms) may take before the attempt counts as a transient
+    /// failure. Without it a broker that accepts the connection but never confirms (seen during restarts) holds the
+    /// command, and its client's lock, indefinitely. The outcome is already in the ledger, so the retry re-publishes it.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Partitions per consumer: commands for one client (or app) always go through the same partition, in order.</summary>
     public int PartitionCount { get; set; } = 16;
 }

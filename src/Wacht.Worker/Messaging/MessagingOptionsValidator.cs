@@ -30,6 +30,11 @@ internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOpti
             failures.Add($"{s}:LockTimeout must be positive (got {options.LockTimeout}).");
         }
 
+        if (options.PublishTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{s}:PublishTimeout must be positive (got {options.PublishTimeout}).");
+        }
+
         var retry = options.Retry;
         if (retry.Limit is < 0 or > 100)
         {

@@ -2,10 +2,10 @@ using System.Security.Authentication;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Wacht.Worker.Grants;
-using Wacht.Worker.Rotation;
-using Wacht.Worker.Scopes;
+using Wacht.Worker.Authorization;
+using Wacht.Worker.Commands;
 
 namespace Wacht.Worker.Messaging;
 
@@ -16,12 +16,14 @@ public static class MessagingServiceCollectionExtensions
     /// Binds <c>Worker:Messaging</c> and registers the bus: RabbitMQ (durable queues, publisher confirms, optional
     /// TLS and quorum queues) or the in-memory transport, kebab-case endpoints (<c>rotate-secret</c>,
     /// <c>revoke-grant</c>, <c>sync-scopes</c>). <paramref name="configureBus"/> lets a host add its own consumers
-    /// (subscribers of the result events, for example).
+    /// (subscribers of the result events, for example). <paramref name="mode"/> <see cref="WorkerHostMode.Sender"/>
+    /// registers no command consumer: the process only sends commands. MassTransit's usage telemetry is off.
     /// </summary>
     public static IServiceCollection AddWachtMessaging(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<IBusRegistrationConfigurator>? configureBus = null)
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        WorkerHostMode mode = WorkerHostMode.Service)
     {
         services.AddWachtMessagingOptions();
 
@@ -38,7 +40,18 @@ public static class MessagingServiceCollectionExtensions
 
         services.AddMassTransit(x =>
         {
-            AddWachtConsumers(x);
+            // MassTransit sends usage telemetry to its vendor about five minutes after the bus starts unless told not
+            // to; nothing in the worker phones home. (MassTransit's MASSTRANSIT_USAGE_TELEMETRY=true turns it back on.)
+            x.DisableUsageTelemetry();
+            if (mode == WorkerHostMode.Service)
+            {
+                AddWachtConsumers(x);
+            }
+            else
+            {
+                x.SetKebabCaseEndpointNameFormatter();
+            }
+
             configureBus?.Invoke(x);
 
             if (transport == TransportKind.RabbitMq)
@@ -74,6 +87,12 @@ public static class MessagingServiceCollectionExtensions
                             });
                         }
                     });
+                    if (context.GetRequiredService<IOptions<CommandAuthorizationOptions>>().Value.Enabled)
+                    {
+                        // The jobs' commands (and the events) carry the worker's own validated user under the policy.
+                        BrokerIdentity.StampSends(bus, options.Username);
+                    }
+
                     bus.Durable = true;
                     bus.PrefetchCount = options.PrefetchCount;
                     bus.ConfigureEndpoints(context);
@@ -101,12 +120,17 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The worker's consumers with their definitions; also used by tests on the MassTransit test harness.</summary>
+    /// <summary>
+    /// The worker's command consumers, one per command handler (<see cref="CommandHandlers"/>), with their
+    /// definitions; also used by tests on the MassTransit test harness.
+    /// </summary>
     public static void AddWachtConsumers(IBusRegistrationConfigurator bus)
     {
         bus.SetKebabCaseEndpointNameFormatter();
-        bus.AddConsumer<RotateSecretConsumer, RotateSecretConsumerDefinition>();
-        bus.AddConsumer<RevokeGrantConsumer, RevokeGrantConsumerDefinition>();
-        bus.AddConsumer<SyncScopesConsumer, SyncScopesConsumerDefinition>();
+        foreach (var handler in CommandHandlers.All)
+        {
+            bus.TryAddSingleton(handler.Service, handler.Implementation);
+            bus.AddConsumer(handler.Consumer, handler.Definition);
+        }
     }
 }

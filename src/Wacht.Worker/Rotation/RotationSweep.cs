@@ -13,7 +13,8 @@ namespace Wacht.Worker.Rotation;
 /// <summary>
 /// One run of the secret-rotation sweep: walks every configured deployment's clients, applies the rotation policy,
 /// sends RotateSecret commands (trigger <c>schedule</c>) for due clients, publishes SecretRotationDue warnings and a
-/// RotationSweepCompleted summary, and records the run in the ledger.
+/// RotationSweepCompleted summary, and records the run in the ledger. A dry run only reports, records its run and
+/// publishes its summary (both marked dry run).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,8 +31,10 @@ namespace Wacht.Worker.Rotation;
 /// a stable order); the first N are sent, the rest are deferred (<c>Skipped["cap_reached"]</c>) to the next sweep.
 /// </para>
 /// <para>
-/// Dry run: no command is sent; <see cref="RotationSweepCompleted.Rotated"/> counts what would have been sent. Warnings
-/// are still published and recorded in a dry run: that a secret is nearly due is a fact, not an action.
+/// Dry run: nothing changes anywhere. No command is sent (<see cref="RotationSweepCompleted.Rotated"/> counts what would
+/// have been sent), no <see cref="SecretRotationDue"/> is published or recorded (<see cref="RotationSweepCompleted.Warned"/>
+/// counts the clients inside the warning window, decision <see cref="SweepActions.WouldWarn"/>; a real run warns each at
+/// most once a day), and the only writes are the run's own record and its summary, both marked dry run.
 /// </para>
 /// <para>
 /// Warnings are recorded in the job ledger before they are published (at most once per client per UTC day); a publish
@@ -107,7 +110,13 @@ public sealed partial class RotationSweep(
                         candidates.Enqueue(new Candidate(visit, evaluation));
                         return;
                     case RotationVerdict.Warn:
-                        if (await WarnAsync(runId, visit, evaluation, settings, today, ct))
+                        if (dryRun)
+                        {
+                            // A dry run neither records nor publishes the warning (either would hold back the real one).
+                            Interlocked.Increment(ref warned);
+                            LogWouldWarn(runId, deploymentId, visit.App.Slug, visit.Client.Id, visit.Client.ClientId, evaluation.DueAt!.Value);
+                        }
+                        else if (await WarnAsync(runId, visit, evaluation, settings, today, ct))
                         {
                             Interlocked.Increment(ref warned);
                         }
@@ -117,7 +126,7 @@ public sealed partial class RotationSweep(
                             warnings.Enqueue(Decision(
                                 visit,
                                 evaluation,
-                                SweepActions.Warn,
+                                dryRun ? SweepActions.WouldWarn : SweepActions.Warn,
                                 null,
                                 string.Create(CultureInfo.InvariantCulture, $"secret {Math.Floor(evaluation.Age.TotalDays):0} days old; due for rotation at {evaluation.DueAt:u}")));
                         }
@@ -331,6 +340,10 @@ public sealed partial class RotationSweep(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Rotation sweep {RunId} warned that deployment {DeploymentId} app {AppSlug} client {OAuthClientId} ({ClientId}) is due for rotation at {DueAt:u}")]
     private partial void LogWarned(Guid runId, string deploymentId, string appSlug, string oauthClientId, string clientId, DateTimeOffset dueAt);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Rotation sweep {RunId} (dry run) would warn that deployment {DeploymentId} app {AppSlug} client {OAuthClientId} ({ClientId}) is due for rotation at {DueAt:u}")]
+    private partial void LogWouldWarn(Guid runId, string deploymentId, string appSlug, string oauthClientId, string clientId, DateTimeOffset dueAt);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Rotation sweep {RunId} ({Trigger}, dry run: {DryRun}) finished: {Deployments} deployments, {ClientsSeen} clients, {Due} due, {Rotated} rotated, {Deferred} deferred by the cap, {Warned} warned, {Failed} failed")]

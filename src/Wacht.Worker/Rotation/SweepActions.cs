@@ -14,4 +14,7 @@ public static class SweepActions
 
     /// <summary>Within the warning window: SecretRotationDue published (or already published today).</summary>
     public const string Warn = "warn";
+
+    /// <summary>Dry run: within the warning window; nothing published or recorded.</summary>
+    public const string WouldWarn = "would_warn";
 }

@@ -22,7 +22,34 @@ internal sealed class SecretDestinationOptionsValidator : IValidateOptions<Secre
         {
             failures.Add($"{path}:File:Directory: contains characters that are not valid in a path");
         }
+        else if (NotADirectory(Path.GetFullPath(options.File.Directory)) is { } blocker)
+        {
+            // Found now rather than after Wacht has rotated a secret that then cannot be delivered.
+            failures.Add($"{path}:File:Directory: '{blocker}' is a file, not a directory, so no secret could be delivered");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The directory itself, or the nearest existing ancestor, when it is a file (so the directory cannot exist or be
+    /// created); null when the directory exists or can be created below a directory.
+    /// </summary>
+    private static string? NotADirectory(string directory)
+    {
+        for (var current = directory; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (Directory.Exists(current))
+            {
+                return null;
+            }
+
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 }

@@ -1,7 +1,7 @@
 namespace Wacht.Worker.Telemetry;
 
 /// <summary>
-/// The steps of a command that get a span of their own (<c>WorkerActivitySource.StartCommandStep</c>), in the order
+/// The steps of a command that get a span of their own (<see cref="WorkerActivitySource.StartCommandStep"/>), in the order
 /// the command pipeline runs them. The span name is <c>"{kind} {step}"</c>, e.g. <c>rotate-secret wacht</c>.
 /// </summary>
 public static class CommandSteps

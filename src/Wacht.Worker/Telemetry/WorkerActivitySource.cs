@@ -42,13 +42,6 @@ public static class WorkerActivitySource
         return activity;
     }
 
-    /// <summary>
-    /// <see cref="StartCommandStep(string, string, Guid, string?, string?, string?)"/> for a command's spec:
-    /// <c>using var span = WorkerActivitySource.StartCommandStep(CommandSteps.Lock, spec);</c>
-    /// </summary>
-    internal static Activity? StartCommandStep(string step, Commands.CommandSpec spec) =>
-        StartCommandStep(step, spec.Kind, spec.CommandId, spec.DeploymentId, spec.AppSlug, spec.TargetId);
-
     /// <summary>Starts the span of one run of a scheduled job (<c>rotation-sweep run</c>, <c>grant-audit run</c>). Null when nothing listens.</summary>
     /// <param name="job">A <see cref="Ledger.JobNames"/> value.</param>
     /// <param name="trigger">A <see cref="Contracts.JobTriggers"/> value.</param>

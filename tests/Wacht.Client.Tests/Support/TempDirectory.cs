@@ -11,10 +11,16 @@ public sealed class TempDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Writes a file readable by its owner only (mode 0600), as an API key file must be.</summary>
     public string Write(string name, string content)
     {
         var file = System.IO.Path.Combine(Path, name);
         File.WriteAllText(file, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return file;
     }
 

@@ -56,6 +56,9 @@ public sealed class WachtTestHost : IAsyncDisposable
         services.AddWachtClient()
             .ConfigurePrimaryHttpMessageHandler(() => handler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(WachtServiceCollectionExtensions.RuntimeHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => handler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return new WachtTestHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), handler);
     }
 

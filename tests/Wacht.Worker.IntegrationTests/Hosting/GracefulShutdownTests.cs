@@ -35,7 +35,7 @@ public sealed class GracefulShutdownTests
 
         int exitCode;
         string firstOutput;
-        await using (var first = await WorkerProcess.StartAsync(settings))
+        await using (var first = await RunningWorker.StartAsync(settings))
         {
             await w.SendAsync("rotate-secret", command);
             await WaitUntilAsync(() => w.World.RotateCalls == 1, first);
@@ -45,7 +45,7 @@ public sealed class GracefulShutdownTests
             firstOutput = first.Output;
         }
 
-        await using (var second = await WorkerProcess.StartAsync(settings))
+        await using (var second = await RunningWorker.StartAsync(settings))
         {
             var rotated = await w.Observer.WaitForAsync<SecretRotated>(e => e.CommandId == command.CommandId);
             var secret = w.World.SecretAtDestination(client.ClientId);
@@ -68,7 +68,7 @@ public sealed class GracefulShutdownTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, WorkerProcess process)
+    private static async Task WaitUntilAsync(Func<bool> condition, RunningWorker process)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!condition())

@@ -55,6 +55,22 @@ public sealed class RabbitMqBroker
         return new TestVirtualHost(this, name);
     }
 
+    /// <summary>
+    /// Creates a broker user of its own with full permissions on <paramref name="vhost"/> only (the authorisation tests
+    /// need several senders the broker tells apart). Deleted on disposal.
+    /// </summary>
+    public async Task<TestBrokerUser> CreateUserAsync(TestVirtualHost vhost, string role)
+    {
+        var name = $"wacht-test-{role}-{Guid.NewGuid().ToString("N")[..8]}";
+        var password = Guid.NewGuid().ToString("N");
+        using var http = ManagementClient();
+        var user = new StringContent($$"""{"password":"{{password}}","tags":""}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/users/{name}", user)).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/permissions/{vhost.Name}/{name}", permissions)).EnsureSuccessStatusCode();
+        return new TestBrokerUser(this, name, password);
+    }
+
     internal HttpClient ManagementClient()
     {
         var http = new HttpClient { BaseAddress = new Uri(Management.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(30) };

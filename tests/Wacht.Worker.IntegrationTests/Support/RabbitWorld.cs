@@ -15,6 +15,7 @@ namespace Wacht.Worker.IntegrationTests.Support;
 public sealed class RabbitWorld : IAsyncDisposable
 {
     private readonly List<IHost> _workers = [];
+    private readonly List<IHost> _senders = [];
 
     private RabbitWorld(WachtWorld world, TestVirtualHost vhost, IHost caller, EventObserver observer)
     {
@@ -88,6 +89,37 @@ public sealed class RabbitWorld : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// A bus of another service that connects as <paramref name="user"/> and, when <paramref name="userId"/> is given,
+    /// stamps it as every message's <c>user_id</c> (RabbitMQ refuses a user_id that is not the connection's user).
+    /// </summary>
+    public async Task<IBus> StartSenderAsync(TestBrokerUser user, string? userId)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, bus) =>
+        {
+            bus.Host(VirtualHost.Broker.Amqp.Host, (ushort)VirtualHost.Broker.Amqp.Port, VirtualHost.Name, h =>
+            {
+                h.Username(user.Name);
+                h.Password(user.Password);
+            });
+            if (userId is not null)
+            {
+                bus.ConfigureSend(send => send.UseExecute(context =>
+                {
+                    if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                    {
+                        rabbit.BasicProperties.UserId = userId;
+                    }
+                }));
+            }
+        }));
+        var sender = builder.Build();
+        await sender.StartAsync();
+        _senders.Add(sender);
+        return sender.Services.GetRequiredService<IBus>();
+    }
+
     /// <summary>Sends a command to the worker's queue (as <c>queue:rotate-secret</c> etc.).</summary>
     public async Task SendAsync<T>(string queue, T command)
         where T : class
@@ -110,6 +142,12 @@ public sealed class RabbitWorld : IAsyncDisposable
             }
 
             worker.Dispose();
+        }
+
+        foreach (var sender in _senders)
+        {
+            await sender.StopAsync(TimeSpan.FromSeconds(10));
+            sender.Dispose();
         }
 
         await Caller.StopAsync(TimeSpan.FromSeconds(10));

@@ -112,7 +112,7 @@ public sealed class RevokeGrantConsumerTests
 
         var failed = Assert.IsType<GrantRevocationFailed>(await h.ExecuteAsync(revoke, revoke.CommandId));
 
-        Assert.Equal(ErrorCodes.InvalidCommand, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.CommandIdConflict, failed.ErrorCode);
         Assert.Equal("CommandId", Assert.Single(failed.FieldErrors).Field);
         Assert.Contains("rotate-secret", failed.Message, StringComparison.Ordinal);
         Assert.Equal(0, h.World.RevokeCalls);

@@ -236,6 +236,21 @@ public sealed class RotateSecretConsumerTests
     }
 
     [Fact]
+    public async Task Rotate_503sWithinTheBudget_AreWarnings_NotErrors()
+    {
+        await using var h = await HarnessWorld.StartAsync(s => s["Worker:Messaging:Retry:MinInterval"] = "00:00:00.010");
+        var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
+        h.World.Emulator.Faults.Add(new FaultRule { Operation = WachtWorld.RotateOperation, ErrorStatus = 503, Remaining = 2 });
+        var command = Command(client.Id);
+
+        Assert.IsType<SecretRotated>(await h.ExecuteAsync(command, command.CommandId));
+
+        // A transient failure that the worker handles is not an error an operator must act on.
+        Assert.DoesNotContain(h.Logs.Entries, e => e.StartsWith("Error ", StringComparison.Ordinal) || e.StartsWith("Critical ", StringComparison.Ordinal));
+        Assert.Contains(h.Logs.Entries, e => e.StartsWith("Warning ", StringComparison.Ordinal) && e.Contains("rotateOAuthClientSecret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rotate_503Storm_LongerThanTheBudget_PublishesWachtUnavailable_AndFaultsTheMessage()
     {
         await using var h = await HarnessWorld.StartAsync();

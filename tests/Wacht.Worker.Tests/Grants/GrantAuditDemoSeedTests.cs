@@ -221,6 +221,46 @@ public sealed class GrantAuditDemoSeedTests
     }
 
     [Fact]
+    public async Task DryRun_PublishesNoFinding_AndRecordsNone_SoTheRealRunPublishesThemAll()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
+
+        var dry = await w.Audit.RunAsync(Manual(dryRun: true), CancellationToken.None);
+
+        Assert.True(dry.Summary.DryRun);
+        Assert.Equal((17, 0), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
+        Assert.Equal(17, dry.Findings.Count);
+        Assert.Empty(w.PublishedFindings());
+        Assert.Empty(await w.PublishedFindingRecordsAsync());
+
+        var real = await w.Audit.RunAsync(Manual(dryRun: false), CancellationToken.None);
+
+        Assert.Equal((17, 0), (real.Summary.FindingsPublished, real.Summary.FindingsSuppressed));
+        Assert.Equal(17, w.PublishedFindings().Count);
+        Assert.All(w.PublishedFindings(), f => Assert.Equal(real.Summary.RunId, f.RunId));
+        Assert.Equal(17, (await w.PublishedFindingRecordsAsync()).Count);
+        var summaries = w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<GrantAuditCompleted>().ToList();
+        Assert.Equal([true, false], summaries.OrderBy(m => m.StartedAt).Select(m => m.DryRun));
+    }
+
+    [Fact]
+    public async Task DryRun_DoesNotForgetAResolvedFinding()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
+        await w.Audit.RunAsync(Manual(dryRun: false), CancellationToken.None);
+        var recorded = await w.PublishedFindingRecordsAsync();
+        // The expired grant is revoked at Wacht: its ExpiredButActive finding no longer holds.
+        await w.Wacht(AuditWorld.Production).RevokeOAuthGrantAsync("analytics-api", "7283910238471500007", "7283910238471500003");
+
+        var dry = await w.Audit.RunAsync(Manual(dryRun: true), CancellationToken.None);
+
+        Assert.DoesNotContain(dry.Findings, f => f.GrantId == "7283910238471500003");
+        Assert.Equal((0, 16), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
+        Assert.Equal(recorded.OrderBy(f => (f.GrantId, f.Kind)), (await w.PublishedFindingRecordsAsync()).OrderBy(f => (f.GrantId, f.Kind)));
+        Assert.Equal(17, w.PublishedFindings().Count);
+    }
+
+    [Fact]
     public async Task DryRun_SendsNothing_AndReportsWouldRevoke()
     {
         await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed(), Settings(("Remediation:ExpiredButActive", "Revoke")));

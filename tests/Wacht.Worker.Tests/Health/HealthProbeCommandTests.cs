@@ -46,11 +46,11 @@ public sealed class HealthProbeCommandTests
         using var error = new StringWriter();
 
         var live = await WorkerCli.RunAsync(
-            ["healthcheck", $"--Worker:Health:Port={worker.HealthAddress.Port}", "--Worker:Health:BindAddress=127.0.0.1"], output, error);
+            ["healthcheck", "--set", $"Worker:Health:Port={worker.HealthAddress.Port}", "--set", "Worker:Health:BindAddress=127.0.0.1"], output, error);
         var ready = await WorkerCli.RunAsync(
-            ["healthcheck", "--ready", $"--Worker:Health:Port={worker.HealthAddress.Port}", "--Worker:Health:BindAddress=127.0.0.1"], output, error);
+            ["healthcheck", "--ready", "--set", $"Worker:Health:Port={worker.HealthAddress.Port}", "--set", "Worker:Health:BindAddress=127.0.0.1"], output, error);
         var nobody = await WorkerCli.RunAsync(
-            ["healthcheck", $"--Worker:Health:Port={FreePort()}", "--Worker:Health:BindAddress=127.0.0.1", "--timeout", "2"], output, error);
+            ["healthcheck", "--set", $"Worker:Health:Port={FreePort()}", "--set", "Worker:Health:BindAddress=127.0.0.1", "--timeout", "2"], output, error);
 
         Assert.Equal((0, 0, 1), (live, ready, nobody));
         Assert.Contains("/health/live: 200", output.ToString(), StringComparison.Ordinal);

@@ -15,7 +15,7 @@ namespace Wacht.Worker.Tests.Hosting;
 public sealed class JsonConsoleLogTests
 {
     /// <summary>The fields of the command pipeline's log scope that every line of a command carries.</summary>
-    private static readonly string[] CommandScopeFields = ["CommandId", "DeploymentId", "AppSlug", "OAuthClientId"];
+    private static readonly string[] CommandScopeFields = ["CommandId", "Kind", "DeploymentId", "AppSlug", "OAuthClientId"];
 
     [Fact]
     public void ProductionConfiguration_WritesOneJsonObjectPerLine_WithScopeValuesAsFields()
@@ -81,7 +81,7 @@ public sealed class JsonConsoleLogTests
         Assert.All(commandLines, l =>
         {
             var fields = CommandScopeFields.Select(f => Field(l, f) ?? "(missing)").ToArray();
-            Assert.Equal([commandId.ToString(), WachtWorld.Deployment, WachtWorld.AppSlug, client.Id], fields);
+            Assert.Equal([commandId.ToString(), "rotate-secret", WachtWorld.Deployment, WachtWorld.AppSlug, client.Id], fields);
         });
         Assert.DoesNotContain(h.World.ApiKey, string.Join('\n', capture.Lines), StringComparison.Ordinal);
         Assert.DoesNotContain(h.World.SecretAtDestination(client.ClientId)!, string.Join('\n', capture.Lines), StringComparison.Ordinal);

@@ -67,16 +67,16 @@ public sealed class WorkerStartupTests
         var data = Directory.CreateTempSubdirectory("wacht-worker-demo-").FullName;
         try
         {
-            string[] args =
-            [
-                "--Worker:Embedded:Enabled=true",
-                "--Worker:Messaging:Transport=InMemory",
-                $"--Worker:Ledger:SqlitePath={Path.Combine(data, "ledger.db")}",
-                $"--Worker:Secrets:File:Directory={Path.Combine(data, "secrets")}",
-                "--Logging:LogLevel:Default=Warning",
-                Wacht.Worker.Health.HealthServiceCollectionExtensions.ListenerOff,
-            ];
-            await using var app = await WorkerApp.BuildAsync(args, CancellationToken.None);
+            var settings = new Dictionary<string, string?>
+            {
+                ["Worker:Embedded:Enabled"] = "true",
+                ["Worker:Messaging:Transport"] = "InMemory",
+                ["Worker:Ledger:SqlitePath"] = Path.Combine(data, "ledger.db"),
+                ["Worker:Secrets:File:Directory"] = Path.Combine(data, "secrets"),
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            await using var app = await WorkerApp.BuildAsync(
+                new WorkerAppOptions { Settings = settings, EnvironmentName = "Development" }, CancellationToken.None);
             using var output = new StringWriter();
 
             var exitCode = await Demo.DemoRun.RunAsync(app, output, CancellationToken.None);

@@ -138,6 +138,38 @@ public sealed class LedgerOptionsValidationTests : IDisposable
         Assert.True(SecretProtector.FromOptions(options).IsAvailable);
     }
 
+    [Theory]
+    [InlineData("0644", false)]
+    [InlineData("0604", false)]
+    [InlineData("0620", false)]
+    [InlineData("0600", true)]
+    [InlineData("0400", true)]
+    [InlineData("0640", true)]
+    public void KeyFile_ThatOtherUsersCanReadOrChange_IsRefused(string mode, bool accepted)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        var file = Path.GetTempFileName();
+        _files.Add(file);
+        File.WriteAllText(file, _key);
+        File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32(mode, 8));
+        Dictionary<string, string?> settings = new() { ["Worker:Ledger:EncryptionKeyFile"] = file };
+
+        if (accepted)
+        {
+            Assert.Equal(file, Resolve(settings).EncryptionKeyFile);
+            return;
+        }
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(settings));
+        var message = Assert.Single(ex.Failures);
+        Assert.StartsWith($"Worker:Ledger:EncryptionKeyFile: the key file '{file}' can be read or changed by other users (mode {mode})", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_key, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void KeyFile_WithGarbage_FailsWithoutEchoingIt()
     {

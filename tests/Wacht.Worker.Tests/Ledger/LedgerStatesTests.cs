@@ -28,6 +28,6 @@ public sealed class LedgerStatesTests
     [Fact]
     public void RotateIntents_AreLookedUpByTheKindRotationsAreRecordedWith()
     {
-        Assert.Equal(RotateSecretConsumer.Kind, LedgerSchema.RotateSecretKind);
+        Assert.Equal(RotateSecretHandler.CommandKind, LedgerSchema.RotateSecretKind);
     }
 }

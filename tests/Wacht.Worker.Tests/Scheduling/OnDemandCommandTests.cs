@@ -1,9 +1,8 @@
 namespace Wacht.Worker.Tests.Scheduling;
 
 /// <summary>
-/// The <c>sweep</c> and <c>audit</c> commands through the command-line entry point, on the embedded default.
-/// The two dry-run tests need RotationSweep / GrantAudit (issue 4, written in parallel): until those land the run throws
-/// NotImplementedException and the command exits 1.
+/// The <c>sweep</c> and <c>audit</c> commands through the command-line entry point (in-process), on the embedded default
+/// (allowed outside Development with Worker:AllowDevelopmentDefaults). The real executable is run by the Cli tests.
 /// </summary>
 public sealed class OnDemandCommandTests
 {
@@ -34,7 +33,7 @@ public sealed class OnDemandCommandTests
     [Fact]
     public async Task Sweep_WithAnInvalidCron_Exits1NamingTheSetting()
     {
-        var (exitCode, output, error) = await RunAsync("sweep", "--dry-run", "--Worker:RotationSweep:Cron=daily");
+        var (exitCode, output, error) = await RunAsync("sweep", "--dry-run", "--set", "Worker:RotationSweep:Cron=daily");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Worker:RotationSweep:Cron", error, StringComparison.Ordinal);
@@ -49,11 +48,12 @@ public sealed class OnDemandCommandTests
             string[] all =
             [
                 .. args,
-                "--Worker:Embedded:Enabled=true",
-                "--Worker:Messaging:Transport=InMemory",
-                $"--Worker:Ledger:SqlitePath={Path.Combine(data, "ledger.db")}",
-                $"--Worker:Secrets:File:Directory={Path.Combine(data, "secrets")}",
-                "--Logging:LogLevel:Default=None",
+                "--set", "Worker:AllowDevelopmentDefaults=true",
+                "--set", "Worker:Embedded:Enabled=true",
+                "--set", "Worker:Messaging:Transport=InMemory",
+                "--set", $"Worker:Ledger:SqlitePath={Path.Combine(data, "ledger.db")}",
+                "--set", $"Worker:Secrets:File:Directory={Path.Combine(data, "secrets")}",
+                "--set", "Logging:LogLevel:Default=None",
             ];
             using var output = new StringWriter();
             using var error = new StringWriter();

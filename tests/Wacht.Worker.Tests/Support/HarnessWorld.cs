@@ -120,14 +120,5 @@ public sealed class HarnessWorld : IAsyncDisposable
         }
     }
 
-    private static Guid? TerminalCommandId(object message) => message switch
-    {
-        Contracts.SecretRotated m => m.CommandId,
-        Contracts.SecretRotationFailed m => m.CommandId,
-        Contracts.GrantRevoked m => m.CommandId,
-        Contracts.GrantRevocationFailed m => m.CommandId,
-        Contracts.ScopesSynced m => m.CommandId,
-        Contracts.ScopeSyncFailed m => m.CommandId,
-        _ => null,
-    };
+    private static Guid? TerminalCommandId(object message) => (message as Contracts.ICommandEvent)?.CommandId;
 }

@@ -149,11 +149,11 @@ public sealed class RotationSweepTests
         // 2027-01-20: billing-web (created 2026-11-01T15:20Z) is 79.9 days old, inside the 14-day window before 90 days.
         world.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 12, 0, 0, TimeSpan.Zero));
 
-        var first = await world.RunAsync(dryRun: true);
+        var first = await world.RunAsync(dryRun: false);
         world.Clock.Advance(TimeSpan.FromHours(6));
-        var sameDay = await world.RunAsync(dryRun: true);
+        var sameDay = await world.RunAsync(dryRun: false);
         world.Clock.Advance(TimeSpan.FromDays(1));
-        var nextDay = await world.RunAsync(dryRun: true);
+        var nextDay = await world.RunAsync(dryRun: false);
 
         Assert.Equal([1, 0, 1], new[] { first, sameDay, nextDay }.Select(static r => r.Summary.Warned));
         var warnings = world.Harness.Published.Select<SecretRotationDue>().Select(static m => m.Context.Message).ToList();
@@ -171,6 +171,36 @@ public sealed class RotationSweepTests
         });
         Assert.Equal([first.Summary.RunId, nextDay.Summary.RunId], warnings.Select(static w => w.RunId));
         Assert.All([first, sameDay, nextDay], static r => Assert.Single(r.Decisions, static d => d.OAuthClientId == BillingWeb && d.Action == SweepActions.Warn));
+    }
+
+    [Fact]
+    public async Task Dry_run_neither_publishes_nor_records_a_warning_so_the_real_run_still_warns()
+    {
+        await using var world = await DemoSeedWorld.StartAsync(consumers: false);
+        // 2027-01-20: billing-web is inside the warning window (see the test above).
+        world.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 20, 12, 0, 0, TimeSpan.Zero));
+
+        var dry = await world.RunAsync(dryRun: true);
+
+        Assert.True(dry.Summary.DryRun);
+        Assert.Equal(1, dry.Summary.Warned);
+        Assert.Single(dry.Decisions, static d => d.OAuthClientId == BillingWeb && d.Action == SweepActions.WouldWarn);
+        Assert.Empty(world.Harness.Published.Select<SecretRotationDue>());
+        Assert.Empty(world.SentRotations());
+
+        // Nothing was recorded for the day: the real run that follows (an hour later, the same UTC day) warns at once.
+        world.Clock.Advance(TimeSpan.FromHours(1));
+        var real = await world.RunAsync(dryRun: false);
+
+        Assert.Equal(1, real.Summary.Warned);
+        Assert.Single(real.Decisions, static d => d.OAuthClientId == BillingWeb && d.Action == SweepActions.Warn);
+        var warning = Assert.Single(world.Harness.Published.Select<SecretRotationDue>()).Context.Message;
+        Assert.Equal(real.Summary.RunId, warning.RunId);
+
+        // The two runs' summaries are the only other publishes; the dry one says so.
+        var summaries = world.Harness.Published.Select<RotationSweepCompleted>().Select(static m => m.Context.Message).ToList();
+        Assert.Equal([true, false], summaries.OrderBy(static m => m.StartedAt).Select(static m => m.DryRun));
+        Assert.Equal([true, false], (await world.JobLedger.ListJobRunsAsync(JobNames.RotationSweep, 10, CancellationToken.None)).OrderBy(static r => r.StartedAt).Select(static r => r.DryRun));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Wacht.Worker.Commands;
 using Wacht.Worker.Telemetry;
 
 namespace Wacht.Worker.Tests.Telemetry;
@@ -25,13 +24,13 @@ public sealed class WorkerActivitySourceTests : IDisposable
     [Fact]
     public void CommandStep_IsNamedByKindAndStep_AndTaggedWithTheCommandsIdentity()
     {
-        var spec = new CommandSpec(Guid.NewGuid(), "rotate-secret", "7283910238471", "analytics-api", "9001", "lock-key", "command", "tests", null, []);
+        var commandId = Guid.NewGuid();
 
-        using (WorkerActivitySource.StartCommandStep(CommandSteps.Lock, spec))
+        using (WorkerActivitySource.StartCommandStep(CommandSteps.Lock, "rotate-secret", commandId, "7283910238471", "analytics-api", "9001"))
         {
         }
 
-        var span = Assert.Single(_stopped, s => Equals(s.GetTagItem("wacht.command.id"), spec.CommandId.ToString()));
+        var span = Assert.Single(_stopped, s => Equals(s.GetTagItem("wacht.command.id"), commandId.ToString()));
         Assert.Equal("rotate-secret lock", span.DisplayName);
         Assert.Equal(ActivityKind.Internal, span.Kind);
         Assert.Equal(

@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wacht.Client;
@@ -15,66 +14,60 @@ namespace Wacht.Worker.Rotation;
 /// a crash a redelivered command resumes where it stopped: a pending secret is delivered, not rotated again; a
 /// rotation whose outcome is unknown is rotated again, which is safe because a secret nobody saw is already invalid.
 /// </summary>
-internal sealed class RotateSecretConsumer(
-    CommandRunner runner,
+internal sealed class RotateSecretHandler(
     ICommandLedger ledger,
     ISecretDestination destination,
     IOptions<RotationOptions> options,
     SecretProtector protector,
     TimeProvider time,
-    ILogger<RotateSecretConsumer> logger) : IConsumer<RotateSecret>
+    ILogger<RotateSecretHandler> logger) : ICommandHandler<RotateSecret, SecretRotated, SecretRotationFailed>
 {
-    public const string Kind = "rotate-secret";
+    public const string CommandKind = "rotate-secret";
 
     /// <summary>Attempts to store a freshly issued secret (100 ms, doubling: about 3 s in all).</summary>
     private const int StoreAttempts = 6;
 
-    public Task Consume(ConsumeContext<RotateSecret> context)
+    public string Kind => CommandKind;
+
+    public CommandTarget Target(RotateSecret command) =>
+        new(command.OAuthClientId, LockKeys.Client(command.DeploymentId, command.OAuthClientId));
+
+    public void Validate(RotateSecret command, CommandFields fields) =>
+        fields.DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId);
+
+    public IEnumerable<string?> MeaningfulFields(RotateSecret command) => [command.DeploymentId, command.AppSlug, command.OAuthClientId];
+
+    public SecretRotationFailed Failed(RotateSecret command, CommandFailure failure, FailureDetails details) => FailureEcho.Bound(new SecretRotationFailed
     {
-        var command = context.Message;
-        var fields = CommandFields.Common(command.CommandId, command.DeploymentId, command.AppSlug, command.Trigger, command.RequestedBy, command.Reason)
-            .DecimalId(nameof(RotateSecret.OAuthClientId), command.OAuthClientId);
+        CommandId = command.CommandId,
+        DeploymentId = command.DeploymentId ?? "",
+        AppSlug = command.AppSlug ?? "",
+        OAuthClientId = command.OAuthClientId ?? "",
+        FailedAt = time.GetUtcNow(),
+        ErrorCode = failure.Code,
+        Message = failure.Message,
+        Retryable = failure.Retryable,
+        OldSecretMayBeInvalid = failure.Code != ErrorCodes.Superseded && RotateMayHaveBeenCalled(details),
+        FieldErrors = details.FieldErrors,
+        Trigger = command.Trigger ?? CommandTriggers.Command,
+        RequestedBy = command.RequestedBy,
+        Reason = command.Reason,
+        SentBy = details.SentBy,
+    });
 
-        var spec = new CommandSpec(
-            command.CommandId,
-            Kind,
-            command.DeploymentId,
-            command.AppSlug,
-            command.OAuthClientId,
-            LockKeys.Client(command.DeploymentId, command.OAuthClientId),
-            command.Trigger,
-            command.RequestedBy,
-            command.Reason,
-            fields.Errors);
+    /// <summary>
+    /// Whether Wacht may have issued a secret for this command that is not at the destination, i.e. the old secret may
+    /// be dead. Decided by what the ledger knows of the command (any attempt, any instance), not by this attempt's
+    /// memory: a rotate call whose response was lost on an earlier attempt counts. When the ledger could not be read,
+    /// the answer is yes: nobody can rule it out.
+    /// </summary>
+    private static bool RotateMayHaveBeenCalled(FailureDetails details) =>
+        !details.LedgerKnown
+        || details.Record is { } record && (record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery);
 
-        // Set once Wacht may hold a secret that this command has not delivered yet (reported in the failure event).
-        var progress = new RotationProgress();
-        return runner.RunAsync(
-            context,
-            spec,
-            (execution, cancellationToken) => ExecuteAsync(command, execution, progress, cancellationToken),
-            (failure, _, fieldErrors) => new SecretRotationFailed
-            {
-                CommandId = command.CommandId,
-                DeploymentId = command.DeploymentId ?? "",
-                AppSlug = command.AppSlug ?? "",
-                OAuthClientId = command.OAuthClientId ?? "",
-                FailedAt = time.GetUtcNow(),
-                ErrorCode = failure.Code,
-                Message = failure.Message,
-                Retryable = failure.Retryable,
-                OldSecretMayBeInvalid = progress.RotateCalled && failure.Code != ErrorCodes.Superseded,
-                FieldErrors = fieldErrors,
-                Trigger = command.Trigger ?? CommandTriggers.Command,
-                RequestedBy = command.RequestedBy,
-                Reason = command.Reason,
-            });
-    }
-
-    private async Task<CommandResult> ExecuteAsync(RotateSecret command, CommandExecution execution, RotationProgress progress, CancellationToken cancellationToken)
+    public async Task<CommandResult<SecretRotated>> ExecuteAsync(RotateSecret command, CommandExecution execution, CancellationToken cancellationToken)
     {
         var record = execution.Record;
-        progress.RotateCalled = record.RotateCalls > 0 || record.State is CommandState.Rotating or CommandState.PendingDelivery;
         if (!options.Value.Enabled || !protector.IsAvailable)
         {
             // Checked before anything else: without rotation the ledger may have no key, and a secret rotated then
@@ -112,7 +105,7 @@ internal sealed class RotateSecretConsumer(
                 RotationLog.RotatingAgain(logger, record.RotateCalls);
             }
 
-            pending = await RotateAsync(command, execution, progress, cancellationToken);
+            pending = await RotateAsync(command, execution, cancellationToken);
             rotateCalls++;
         }
         else
@@ -159,6 +152,7 @@ internal sealed class RotateSecretConsumer(
             Trigger = command.Trigger,
             RequestedBy = command.RequestedBy,
             Reason = command.Reason,
+            SentBy = execution.SentBy,
         };
 
         var history = new RotationRecord(
@@ -178,7 +172,7 @@ internal sealed class RotateSecretConsumer(
         // Erases the secret from the ledger and records the outcome in one transaction. Not cancellable: the secret
         // is delivered; stopping now would only make the next attempt deliver it again.
         await ledger.CompleteRotationAsync(command.CommandId, history, OutcomeCodec.Success(rotated), CancellationToken.None);
-        return new CommandResult(rotated, RecordedInLedger: true);
+        return new CommandResult<SecretRotated>(rotated, RecordedInLedger: true);
     }
 
     /// <summary>
@@ -209,7 +203,7 @@ internal sealed class RotateSecretConsumer(
         };
     }
 
-    private async Task<PendingSecret> RotateAsync(RotateSecret command, CommandExecution execution, RotationProgress progress, CancellationToken cancellationToken)
+    private async Task<PendingSecret> RotateAsync(RotateSecret command, CommandExecution execution, CancellationToken cancellationToken)
     {
         var client = execution.Wacht;
         // Look the client up first: refusing an unsupported or inactive client here costs a read and spares a
@@ -240,13 +234,12 @@ internal sealed class RotateSecretConsumer(
                 Transient: false));
         }
 
-        using var clientScope = logger.BeginScope(new Dictionary<string, object?> { ["ClientId"] = target.ClientId });
+        using var clientScope = logger.BeginScope(new LogScope(("ClientId", target.ClientId)));
 
         // Intent first: if the process dies during the call, the ledger says "rotating" and the next attempt rotates
         // again instead of assuming nothing happened.
         await execution.Lock.EnsureHeldAsync(cancellationToken);
         await ledger.MarkRotatingAsync(command.CommandId, cancellationToken);
-        progress.RotateCalled = true;
         RotatedClientSecret rotated;
         try
         {
@@ -287,10 +280,5 @@ internal sealed class RotateSecretConsumer(
                 delay *= 2;
             }
         }
-    }
-
-    private sealed class RotationProgress
-    {
-        public bool RotateCalled { get; set; }
     }
 }

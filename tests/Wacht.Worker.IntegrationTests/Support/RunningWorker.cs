@@ -12,12 +12,12 @@ namespace Wacht.Worker.IntegrationTests.Support;
 /// output), configured through environment variables as a container would be, in the Production environment, with
 /// its health listener on a free loopback port. Its console output is kept for the test.
 /// </summary>
-public sealed class WorkerProcess : IAsyncDisposable
+public sealed class RunningWorker : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private WorkerProcess(Process process, int healthPort)
+    private RunningWorker(Process process, int healthPort)
     {
         _process = process;
         HealthPort = healthPort;
@@ -33,7 +33,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the worker with <paramref name="settings"/> (as <c>Section__Key</c> variables) and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<RunningWorker> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var dll = WorkerDll();
         var port = FreePort();
@@ -56,7 +56,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var worker = new WorkerProcess(process, port);
+        var worker = new RunningWorker(process, port);
         process.OutputDataReceived += (_, e) => worker.Add(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Add(e.Data);
         process.Start();
@@ -166,7 +166,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>src/Wacht.Worker/bin/{Configuration}/net10.0/Wacht.Worker.dll, built with this test project.</summary>
     private static string WorkerDll()
     {
-        var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var configuration = typeof(RunningWorker).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var dll = Repository.File($"src/Wacht.Worker/bin/{configuration}/net10.0/Wacht.Worker.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The worker is not built: {dll}");
     }
