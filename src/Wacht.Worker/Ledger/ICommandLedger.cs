@@ -2,8 +2,8 @@ namespace Wacht.Worker.Ledger;
 
 /// <summary>
 /// The worker's durable record of every command (by <c>CommandId</c>), of secrets between issue and delivery, and of
-/// the rotation history. Every method returns only after its write is durable (committed). Implementations:
-/// SQLite (one worker instance) and PostgreSQL (several instances sharing work).
+/// the rotation history. Every method returns only after its write is durable (committed). Implemented by
+/// <c>Sql.SqlLedger</c> on SQLite (one worker instance) or PostgreSQL (several instances sharing work).
 /// </summary>
 public interface ICommandLedger
 {

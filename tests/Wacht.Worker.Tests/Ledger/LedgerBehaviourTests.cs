@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Wacht.Client;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -102,6 +103,97 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
 
         Assert.Null(record.TargetId);
         Assert.Equal("sync-scopes", record.Kind);
+    }
+
+    [Fact]
+    public async Task Begin_WithAPayloadFingerprintAndValidatedUser_StoresThemAndReturnsThem()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:payload-1", ValidatedUser = "ops@example.com" };
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+
+        Assert.Equal("sha256:payload-1", record.Fingerprint);
+        Assert.Equal("ops@example.com", record.ValidatedUser);
+        Assert.Equal(record, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Begin_Duplicate_ReturnsTheFingerprintAndValidatedUserFirstStored()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:first", ValidatedUser = "alice@example.com" };
+        await Ledger.BeginAsync(start, CancellationToken.None);
+
+        var other = await Ledger.BeginAsync(start with { Fingerprint = "sha256:second", ValidatedUser = "mallory@example.com" }, CancellationToken.None);
+        var without = await Ledger.BeginAsync(start with { Fingerprint = null, ValidatedUser = null }, CancellationToken.None);
+
+        Assert.Equal(("sha256:first", "alice@example.com"), (other.Fingerprint, other.ValidatedUser));
+        Assert.Equal(("sha256:first", "alice@example.com"), (without.Fingerprint, without.ValidatedUser));
+    }
+
+    [Fact]
+    public async Task Begin_WithoutFingerprintOrValidatedUser_KeepsThemNull_EvenWhenADuplicateBringsThem()
+    {
+        var start = Rotation();
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+        var duplicate = await Ledger.BeginAsync(start with { Fingerprint = "sha256:late", ValidatedUser = "late@example.com" }, CancellationToken.None);
+
+        Assert.Null(record.Fingerprint);
+        Assert.Null(record.ValidatedUser);
+        Assert.Equal(record, duplicate);
+    }
+
+    [Fact]
+    public async Task FingerprintAndValidatedUser_StayWithTheCommandThroughItsStates()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:payload-2", ValidatedUser = "ops@example.com" };
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+
+        var reopened = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(CommandState.PendingDelivery, reopened.State);
+        Assert.Equal(("sha256:payload-2", "ops@example.com"), (reopened.Fingerprint, reopened.ValidatedUser));
+        Assert.Equal(reopened, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Outcome_AndJobSummary_LongerThan4000Characters_AreKeptWhole()
+    {
+        // Dapper sizes short string parameters at 4,000 characters; longer values must not be cut.
+        var json = "{\"detail\":\"" + new string('x', 10_000) + "\"}";
+        var start = await BeginRotationAsync();
+        var outcome = new RecordedOutcome(false, "SecretRotationFailed", json, false);
+        var run = Run(JobNames.GrantAudit, Start) with { SummaryJson = json };
+
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+
+        Assert.Equal(outcome, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.Outcome);
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_ManyCommandsAtOnce_AllRecordedWithoutErrors()
+    {
+        // More writers than the ledger's old comfortable limit (16): they must wait for each other, not fail.
+        var starts = Enumerable.Range(0, 48).Select(i => Rotation($"client-{i % 8}")).ToList();
+
+        await Task.WhenAll(starts.Select(start => Task.Run(async () =>
+        {
+            await Ledger.BeginAsync(start, CancellationToken.None);
+            await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+            await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+        })));
+
+        foreach (var start in starts)
+        {
+            var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+            Assert.Equal(CommandState.Failed, record!.State);
+            Assert.Equal(1, record.RotateCalls);
+        }
     }
 
     [Fact]
@@ -555,6 +647,35 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Initialize_OfASchemaVersionThreeDatabase_MigratesWithoutLosingRows_ThenStoresFingerprints()
+    {
+        await RecreateStoreAtSchemaVersionAsync(3);
+        var pending = await StorePendingAsync();
+        var rotation = await RotateAsync("client-43", Start.AddMinutes(1));
+        var run = Run(JobNames.GrantAudit, Start);
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        var findings = Enumerable.Range(0, 30).Select(i => Finding($"grant-{i:D2}")).ToList();
+        await Jobs.RecordPublishedFindingsAsync(findings, CancellationToken.None);
+        var pendingRecord = await Ledger.FindAsync(pending.CommandId, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(pendingRecord, await Ledger.FindAsync(pending.CommandId, CancellationToken.None));
+        Assert.Null(pendingRecord!.Fingerprint);
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(pending.CommandId, CancellationToken.None))!.Secret.Reveal());
+        Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal(rotation, await Ledger.FindLastRotationAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        Assert.Equal(findings, await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+        var withPayload = Rotation() with { Fingerprint = "sha256:payload-3", ValidatedUser = "ops@example.com" };
+        Assert.Equal("sha256:payload-3", (await Ledger.BeginAsync(withPayload, CancellationToken.None)).Fingerprint);
+        Assert.Equal("ops@example.com", (await Ledger.FindAsync(withPayload.CommandId, CancellationToken.None))!.ValidatedUser);
+    }
+
+    [Fact]
     public async Task Initialize_OfASchemaVersionTwoDatabase_MigratesWithoutLosingRowsAndAddsTheJobTables()
     {
         await RecreateStoreAtSchemaVersionAsync(2);
@@ -775,6 +896,18 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishedFindings_ManyForgottenInOneCall_LeaveExactlyTheOthers()
+    {
+        var findings = Enumerable.Range(0, 300).Select(i => Finding($"grant-{i:D4}")).ToList();
+        await Jobs.RecordPublishedFindingsAsync(findings, CancellationToken.None);
+        var resolved = findings.Where((_, i) => i % 2 == 0).Select(static f => (f.GrantId, f.Kind)).Append(("grant-9999", "stale-grant")).ToList();
+
+        await Jobs.ForgetPublishedFindingsAsync("7283910238471", resolved, CancellationToken.None);
+
+        Assert.Equal(findings.Where((_, i) => i % 2 == 1), await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task PublishedFindings_EmptyCall_RecordsNothing()
     {
         await Jobs.RecordPublishedFindingsAsync([], CancellationToken.None);
@@ -853,12 +986,9 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await DeleteStoreAsync();
         await CreateStoreAsync();
         _ledger = OpenLedger(Protector, Time);
-        await (_ledger switch
-        {
-            SqliteCommandLedger sqlite => sqlite.InitializeAsync(version, CancellationToken.None),
-            PostgresCommandLedger postgres => postgres.InitializeAsync(version, CancellationToken.None),
-            _ => throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."),
-        });
+        await (_ledger is SqlLedger sql
+            ? sql.InitializeAsync(version, CancellationToken.None)
+            : throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."));
     }
 
     private static RotationRecord RotationOf(CommandStart start, DateTimeOffset rotatedAt) =>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Rotation;
-using Wacht.Worker.Scopes;
 using Wacht.Worker.Startup;
 
 namespace Wacht.Worker.Tests.Startup;
@@ -88,9 +87,11 @@ public sealed class WorkerAppTests : IDisposable
 
         using var scope = app.Host.Services.CreateScope();
         var services = scope.ServiceProvider;
-        Assert.Equal(service, services.GetService<RotateSecretConsumer>() is not null);
-        Assert.Equal(service, services.GetService<RevokeGrantConsumer>() is not null);
-        Assert.Equal(service, services.GetService<SyncScopesConsumer>() is not null);
+        foreach (var handler in Worker.Commands.CommandHandlers.All)
+        {
+            Assert.Equal(service, services.GetService(handler.Consumer) is not null);
+        }
+
         Assert.Equal(service, services.GetServices<IHostedService>().Any(static s => s.GetType().FullName == "Quartz.QuartzHostedService"));
 
         // The sender still validates the schedule's settings and runs the jobs on demand.
