@@ -122,7 +122,6 @@ internal static class WorkerCli
             }
         });
         root.Subcommands.Add(demo);
-        root.Subcommands.Add(HealthProbeCommand.Create(set, output, error));
 
         root.Subcommands.Add(JobCommand(
             "sweep",
@@ -142,6 +141,7 @@ internal static class WorkerCli
             set,
             output,
             error));
+        root.Subcommands.Add(HealthProbeCommand.Create(set, output, error));
         return root;
     }
 
