@@ -39,8 +39,11 @@ public sealed class WachtWorld : IAsyncDisposable
 
     private readonly ServiceProvider _clients;
 
-    private WachtWorld(WachtEmulator emulator, string apiKey, string dataDirectory, ServiceProvider clients)
+    private readonly IReadOnlyDictionary<string, string> _seededSecrets;
+
+    private WachtWorld(WachtEmulator emulator, string apiKey, string dataDirectory, ServiceProvider clients, IReadOnlyDictionary<string, string> seededSecrets)
     {
+        _seededSecrets = seededSecrets;
         Emulator = emulator;
         ApiKey = apiKey;
         DataDirectory = dataDirectory;
@@ -74,7 +77,8 @@ public sealed class WachtWorld : IAsyncDisposable
     public static async Task<WachtWorld> StartAsync()
     {
         var apiKey = "wk_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = Seed(apiKey), FaultRandomSeed = 11 });
+        var seededSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = Seed(apiKey, seededSecrets), FaultRandomSeed = 11 });
         var dataDirectory = Directory.CreateTempSubdirectory("wacht-worker-test-").FullName;
 
         var services = new ServiceCollection();
@@ -82,7 +86,7 @@ public sealed class WachtWorld : IAsyncDisposable
             new ConfigurationBuilder().AddInMemoryCollection(ClientSettings(emulator.BaseAddress, apiKey)).Build());
         services.AddLogging();
         services.AddWachtClient();
-        return new WachtWorld(emulator, apiKey, dataDirectory, services.BuildServiceProvider());
+        return new WachtWorld(emulator, apiKey, dataDirectory, services.BuildServiceProvider(), seededSecrets);
     }
 
     /// <summary>
@@ -107,6 +111,9 @@ public sealed class WachtWorld : IAsyncDisposable
         settings["Worker:Scheduling:Enabled"] = "false";
         return settings;
     }
+
+    /// <summary>The secret a client was seeded with (before any rotation): a test asserts it never shows up where it should not.</summary>
+    public string SeededSecret(string clientName) => _seededSecrets[clientName];
 
     public async Task<OAuthClient> ClientAsync(string clientName)
     {
@@ -166,8 +173,10 @@ public sealed class WachtWorld : IAsyncDisposable
         [$"Wacht:Deployments:{Deployment}:CircuitBreaker:MinimumThroughput"] = "1000",
     };
 
-    private static EmulatorSeed Seed(string apiKey)
+    private static EmulatorSeed Seed(string apiKey, Dictionary<string, string> secrets)
     {
+        string NewSecret(string clientName) => secrets[clientName] = RandomSecret();
+
         var now = DateTimeOffset.UtcNow;
         var seed = new EmulatorSeed();
         seed.Deployments.Add(new SeedDeployment
@@ -199,7 +208,7 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = ServiceClient,
                             ClientAuthMethod = "client_secret_basic",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(ServiceClient),
                             CreatedAt = now.AddDays(-120),
                             Grants =
                             [
@@ -213,7 +222,7 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = PipelineClient,
                             ClientAuthMethod = "client_secret_post",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(PipelineClient),
                             CreatedAt = now.AddDays(-30),
                         },
                         new SeedClient
@@ -227,7 +236,7 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = InactiveClient,
                             ClientAuthMethod = "client_secret_post",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(InactiveClient),
                             IsActive = false,
                         },
                     ],
@@ -237,6 +246,6 @@ public sealed class WachtWorld : IAsyncDisposable
         return seed;
     }
 
-    private static string NewSecret() =>
+    private static string RandomSecret() =>
         "oc_secret_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
