@@ -5,6 +5,11 @@ namespace Wacht.Worker.Ledger;
 /// <param name="Outcome">The recorded terminal event, when <see cref="State"/> is terminal.</param>
 /// <param name="Fingerprint">The payload fingerprint the command was first recorded with (<see cref="CommandStart.Fingerprint"/>).</param>
 /// <param name="ValidatedUser">The validated user the command was first recorded with (<see cref="CommandStart.ValidatedUser"/>).</param>
+/// <param name="Intent">
+/// What the command recorded before its last call that is not idempotent (<see cref="ICommandLedger.RecordIntentAsync"/>),
+/// as the handler wrote it; null when it recorded none. Kept through a re-open, so a re-driven command can tell whether
+/// an earlier call took effect.
+/// </param>
 public sealed record CommandRecord(
     Guid CommandId,
     string Kind,
@@ -17,7 +22,8 @@ public sealed record CommandRecord(
     DateTimeOffset UpdatedAt,
     RecordedOutcome? Outcome,
     string? Fingerprint = null,
-    string? ValidatedUser = null)
+    string? ValidatedUser = null,
+    string? Intent = null)
 {
     public bool IsTerminal => State is CommandState.Succeeded or CommandState.Failed;
 }

@@ -41,6 +41,8 @@ internal static class LedgerRows
 
         public string? ValidatedUser { get; set; }
 
+        public string? Intent { get; set; }
+
         public CommandRecord ToRecord(LedgerDialect dialect)
         {
             RecordedOutcome? outcome = OutcomeSucceeded is null
@@ -62,7 +64,8 @@ internal static class LedgerRows
                 dialect.ReadTimestamp(UpdatedAt),
                 outcome,
                 Fingerprint,
-                ValidatedUser);
+                ValidatedUser,
+                Intent);
         }
     }
 
@@ -128,6 +131,67 @@ internal static class LedgerRows
             Destination,
             DestinationKey,
             SecretFingerprint);
+    }
+
+    internal sealed class SigningKeyChange
+    {
+        public object CommandId { get; set; } = null!;
+
+        public string DeploymentId { get; set; } = null!;
+
+        public string AppSlug { get; set; } = null!;
+
+        public string Kind { get; set; } = null!;
+
+        public string Kid { get; set; } = null!;
+
+        public string? PreviousKid { get; set; }
+
+        public string? ActiveKid { get; set; }
+
+        public object ChangedAt { get; set; } = null!;
+
+        public string TriggerName { get; set; } = null!;
+
+        public string? RequestedBy { get; set; }
+
+        public string? Reason { get; set; }
+
+        public Ledger.SigningKeyChange ToRecord(LedgerDialect dialect) => new(
+            dialect.ReadId(CommandId),
+            DeploymentId,
+            AppSlug,
+            Kind,
+            Kid,
+            PreviousKid,
+            ActiveKid,
+            dialect.ReadTimestamp(ChangedAt),
+            TriggerName,
+            RequestedBy,
+            Reason);
+    }
+
+    internal sealed class Sighting
+    {
+        public string DeploymentId { get; set; } = null!;
+
+        public string AppSlug { get; set; } = null!;
+
+        public string Kid { get; set; } = null!;
+
+        public object FirstSeenAt { get; set; } = null!;
+
+        public object LastSeenAt { get; set; } = null!;
+
+        public object? CreatedAfter { get; set; }
+
+        public SigningKeySighting ToRecord(LedgerDialect dialect) => new(
+            DeploymentId,
+            AppSlug,
+            Kid,
+            dialect.ReadTimestamp(FirstSeenAt),
+            dialect.ReadTimestamp(LastSeenAt),
+            CreatedAfter is null ? null : dialect.ReadTimestamp(CreatedAfter));
     }
 
     internal sealed class JobRun

@@ -103,5 +103,8 @@ internal static class SqliteMigrations
 
         // 5: the command's payload fingerprint and validated user (shared text).
         LedgerMigrations.CommandPayloadColumns,
+
+        // 6: signing keys: the command's intent, the worker's signing-key history, the sweep's sightings and warnings.
+        LedgerMigrations.SqliteSigningKeys,
     ];
 }
