@@ -6,8 +6,11 @@ namespace Wacht.Worker.Ledger;
 /// </summary>
 /// <param name="Kind"><see cref="Rotate"/> or <see cref="Compromise"/>.</param>
 /// <param name="Kid">The key the change is about: the new active key of a rotation, the compromised key of a compromise.</param>
-/// <param name="PreviousKid">Rotation: the key that was active before (null when none was); compromise: null.</param>
-/// <param name="ActiveKid">The app's active key right after the change, as read back (null when none was listed).</param>
+/// <param name="PreviousKid">The app's active key before the change (null when none was listed).</param>
+/// <param name="ActiveKid">
+/// The app's active key right after the change, as read back (null when none was listed). The change created it when
+/// it differs from <paramref name="PreviousKid"/> (a rotation; a compromise of the active key).
+/// </param>
 /// <param name="ChangedAt">
 /// When the worker recorded its intent to call Wacht for this change: the new active key was created after this
 /// instant, so a key age measured from here is never short.
@@ -30,4 +33,8 @@ public sealed record SigningKeyChange(
 
     /// <summary>A compromise: <see cref="Kid"/> was marked compromised.</summary>
     public const string Compromise = "compromise";
+
+    /// <summary>Whether this change made <paramref name="kid"/> the active key (so the key is younger than <see cref="ChangedAt"/>).</summary>
+    public bool Created(string kid) =>
+        string.Equals(ActiveKid, kid, StringComparison.Ordinal) && !string.Equals(PreviousKid, kid, StringComparison.Ordinal);
 }

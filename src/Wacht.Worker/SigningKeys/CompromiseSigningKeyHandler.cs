@@ -112,7 +112,7 @@ internal sealed class CompromiseSigningKeyHandler(
             command.AppSlug,
             SigningKeyChange.Compromise,
             command.Kid,
-            null,
+            intent.ActiveKid,
             compromised.ActiveKid,
             intent.At,
             command.Trigger,
