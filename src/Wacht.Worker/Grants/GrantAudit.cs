@@ -8,6 +8,7 @@ using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Rotation;
 
 namespace Wacht.Worker.Grants;
 
@@ -42,6 +43,7 @@ public sealed partial class GrantAudit(
     ICommandLedger commands,
     IBus bus,
     IOptionsMonitor<GrantAuditOptions> options,
+    IOptionsMonitor<RotationSweepOptions> sweepOptions,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<GrantAudit> logger)
@@ -54,13 +56,16 @@ public sealed partial class GrantAudit(
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.CurrentValue;
+        var sweep = sweepOptions.CurrentValue;
         var run = new Run(
             Guid.NewGuid(),
             time.GetUtcNow(),
             request.DryRun ?? settings.DryRun,
             settings,
             RevokeKinds(settings),
-            request.CollectItems);
+            request.CollectItems,
+            sweep,
+            new TargetFilter(sweep.Include, sweep.Exclude));
         var filter = new TargetFilter(settings.Include, settings.Exclude);
 
         var walk = await walker.WalkAsync(
@@ -69,7 +74,14 @@ public sealed partial class GrantAudit(
             (visit, ct) => AuditClientAsync(run, filter, visit, ct),
             cancellationToken);
 
-        var errors = walk.Errors.Concat(run.Errors)
+        // The apps' signing keys, per app (the same filter: an app is in scope when a pattern covers all of it).
+        var appWalk = await walker.WalkAppsAsync(
+            filter,
+            settings.MaxParallelism,
+            (visit, ct) => AuditSigningKeysAsync(run, filter, visit, ct),
+            cancellationToken);
+
+        var errors = walk.Errors.Concat(appWalk.Errors.Where(static e => e.AppSlug is not null)).Concat(run.Errors)
             .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
             .ThenBy(static e => e.AppSlug, StringComparer.Ordinal)
             .ThenBy(static e => e.OAuthClientId, StringComparer.Ordinal)
@@ -130,7 +142,16 @@ public sealed partial class GrantAudit(
                 .ThenBy(static f => f.GrantId, StringComparer.Ordinal)
                 .ThenBy(static f => KindOrder(f.Kind))
                 .ToList();
-        return new AuditReport(summary, findings);
+        var credentials = run.CollectedCredentials is null
+            ? []
+            : run.CollectedCredentials
+                .OrderBy(static f => f.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(static f => f.AppSlug, StringComparer.Ordinal)
+                .ThenBy(static f => f.OAuthClientId, StringComparer.Ordinal)
+                .ThenBy(static f => KindOrder(f.Kind))
+                .ThenBy(static f => f.Kid, StringComparer.Ordinal)
+                .ToList();
+        return new AuditReport(summary, findings) { CredentialFindings = credentials };
     }
 
     private async ValueTask AuditClientAsync(Run run, TargetFilter filter, ClientVisit visit, CancellationToken cancellationToken)
@@ -155,23 +176,35 @@ public sealed partial class GrantAudit(
             }
         }
 
+        var secret = await SecretFindingAsync(run, visit, cancellationToken);
+
         // Read for every client, even one with nothing to report now: findings published earlier that no longer hold
         // are forgotten, so one that comes back is news again (and resolved findings don't pile up in the ledger).
         var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken))
             .ToDictionary(static p => (p.GrantId, p.Kind));
         var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
+        if (secret is not null)
+        {
+            current.Add((secret.Subject, secret.Finding.Kind));
+        }
+
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
         if (resolved.Count > 0 && !run.DryRun)
         {
             await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
         }
 
-        if (perGrant.Count == 0)
+        if (perGrant.Count == 0 && secret is null)
         {
             return;
         }
 
         var toRecord = new List<PublishedFinding>();
+        if (secret is not null && await ReportCredentialAsync(run, client.Id, secret, previous, cancellationToken) is { } recordedSecret)
+        {
+            toRecord.Add(recordedSecret);
+        }
+
         foreach (var (grant, found) in perGrant)
         {
             var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken);
@@ -233,6 +266,114 @@ public sealed partial class GrantAudit(
             await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The client's <see cref="FindingKinds.SecretNeverRotated"/>, or null. The ledger is read only for clients whose
+    /// <c>created_at</c> is old enough for the finding (the rule decides that first, without it).
+    /// </summary>
+    private async Task<CredentialCandidate?> SecretFindingAsync(Run run, ClientVisit visit, CancellationToken cancellationToken)
+    {
+        var (deploymentId, _, app, client) = visit;
+        if (CredentialAuditRules.EvaluateSecret(deploymentId, app, client, null, run.Now, run.Sweep, run.SweepFilter) is null)
+        {
+            return null;
+        }
+
+        var last = await commands.FindLastRotationAsync(deploymentId, client.Id, cancellationToken);
+        return CredentialAuditRules.EvaluateSecret(deploymentId, app, client, last, run.Now, run.Sweep, run.SweepFilter) is { } rule
+            ? new CredentialCandidate(FindingSubjects.Client(client.Id), Credential(run, deploymentId, app.Slug, client, rule))
+            : null;
+    }
+
+    /// <summary>
+    /// One app's signing keys: <see cref="FindingKinds.SigningKeyMissing"/> and <see cref="FindingKinds.CompromisedSigningKeyListed"/>,
+    /// de-duplicated like the grants' findings, under the app's own entries in the ledger (<see cref="FindingSubjects"/>).
+    /// </summary>
+    private async ValueTask AuditSigningKeysAsync(Run run, TargetFilter filter, AppVisit visit, CancellationToken cancellationToken)
+    {
+        var (deploymentId, wacht, app) = visit;
+        if (!filter.IncludesApp(deploymentId, app.Slug))
+        {
+            return;
+        }
+
+        var keys = await wacht.ListOAuthAppSigningKeysAsync(app.Slug, cancellationToken);
+        var history = await commands.ListSigningKeyChangesAsync(deploymentId, app.Slug, cancellationToken);
+        var found = CredentialAuditRules.EvaluateSigningKeys(app, keys, history)
+            .Select(rule => new CredentialCandidate(FindingSubjects.SigningKeys(app.Slug, rule.Kid), Credential(run, deploymentId, app.Slug, null, rule)))
+            .ToList();
+
+        var owner = FindingSubjects.App(app.Slug);
+        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, owner, cancellationToken)).ToDictionary(static p => (p.GrantId, p.Kind));
+        var current = found.Select(static f => (f.Subject, f.Finding.Kind)).ToHashSet();
+        var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
+        if (resolved.Count > 0 && !run.DryRun)
+        {
+            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
+        }
+
+        var toRecord = new List<PublishedFinding>();
+        foreach (var candidate in found)
+        {
+            if (await ReportCredentialAsync(run, owner, candidate, previous, cancellationToken) is { } recorded)
+            {
+                toRecord.Add(recorded);
+            }
+        }
+
+        if (toRecord.Count > 0)
+        {
+            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Counts a credential finding and publishes it unless the same finding was published within the interval; returns
+    /// what to record in the ledger when it was published (null when suppressed, or in a dry run).
+    /// </summary>
+    private async Task<PublishedFinding?> ReportCredentialAsync(
+        Run run, string owner, CredentialCandidate candidate, Dictionary<(string GrantId, string Kind), PublishedFinding> previous, CancellationToken cancellationToken)
+    {
+        var finding = candidate.Finding;
+        Interlocked.Increment(ref run.ByKind[KindOrder(finding.Kind)]);
+        run.CollectedCredentials?.Add(finding);
+        var hash = GrantAuditRules.HashDetail(finding.Detail);
+        var publish = !previous.TryGetValue((candidate.Subject, finding.Kind), out var last)
+            || !string.Equals(last.DetailHash, hash, StringComparison.Ordinal)
+            || last.LastPublishedAt <= run.Now - run.Settings.RepublishAfter;
+        LogCredentialFinding(finding.DeploymentId, finding.AppSlug, finding.OAuthClientId ?? "-", finding.Kind, finding.Detail, publish);
+        if (!publish)
+        {
+            Interlocked.Increment(ref run.Suppressed);
+            return null;
+        }
+
+        Interlocked.Increment(ref run.Published);
+        if (run.DryRun)
+        {
+            return null;
+        }
+
+        await bus.Publish(finding, cancellationToken);
+        return new PublishedFinding(finding.DeploymentId, owner, candidate.Subject, finding.Kind, hash, run.Now);
+    }
+
+    private static CredentialAuditFinding Credential(Run run, string deploymentId, string appSlug, OAuthClient? client, CredentialRuleFinding rule) => new()
+    {
+        RunId = run.RunId,
+        DeploymentId = deploymentId,
+        AppSlug = appSlug,
+        OAuthClientId = client?.Id,
+        ClientId = client?.ClientId,
+        Kid = rule.Kid,
+        Kind = rule.Kind,
+        Detail = rule.Detail,
+        RotateCommandId = rule.RotateCommandId,
+        DetectedAt = run.Now,
+    };
+
+    /// <summary>A credential finding and the subject it is de-duplicated under (<see cref="FindingSubjects"/>).</summary>
+    private sealed record CredentialCandidate(string Subject, CredentialAuditFinding Finding);
 
     /// <summary>One RevokeGrant per grant (not per finding) when any of its kinds is configured to be revoked.</summary>
     private async Task<(string Remediation, Guid? CommandId)> RemediateAsync(
@@ -305,8 +446,8 @@ public sealed partial class GrantAudit(
             "grant-audit-revoke", deploymentId, grantId, DateOnly.FromDateTime(now.UtcDateTime).ToString("O", CultureInfo.InvariantCulture));
 
     private static HashSet<string> RevokeKinds(GrantAuditOptions settings) =>
-        // Configuration keys are case-insensitive; the validator only lets FindingKinds names (in any case) through.
-        FindingKinds.All
+        // Configuration keys are case-insensitive; the validator only lets the grant kinds' names (in any case) through.
+        FindingKinds.Grant
             .Where(kind => settings.Remediation.Any(p =>
                 string.Equals(p.Key, kind, StringComparison.OrdinalIgnoreCase) && p.Value == FindingRemediation.Revoke))
             .ToHashSet(StringComparer.Ordinal);
@@ -335,12 +476,17 @@ public sealed partial class GrantAudit(
     private partial void LogFinding(
         string deploymentId, string appSlug, string oauthClientId, string grantId, string kind, string detail, string remediation, bool published);
 
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Credential audit finding: deployment {DeploymentId} app {AppSlug} client {OAuthClientId}: {Kind} ({Detail}); published {Published}")]
+    private partial void LogCredentialFinding(string deploymentId, string appSlug, string oauthClientId, string kind, string detail, bool published);
+
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Grant audit could not send RevokeGrant for deployment {DeploymentId} app {AppSlug} client {OAuthClientId} grant {GrantId}: {ErrorCode} {ErrorMessage}")]
     private partial void LogSendFailed(string deploymentId, string appSlug, string oauthClientId, string grantId, string errorCode, string errorMessage);
 
     /// <summary>The state of one run, shared by its parallel visits (counters are updated with <see cref="Interlocked"/>).</summary>
-    private sealed class Run(Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect)
+    private sealed class Run(
+        Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect, RotationSweepOptions sweep, TargetFilter sweepFilter)
     {
         public readonly int[] ByKind = new int[FindingKinds.All.Count];
         public int Clients;
@@ -366,5 +512,13 @@ public sealed partial class GrantAudit(
         public ConcurrentQueue<JobError> Errors { get; } = new();
 
         public ConcurrentBag<GrantAuditFinding>? Collected { get; } = collect ? [] : null;
+
+        public ConcurrentBag<CredentialAuditFinding>? CollectedCredentials { get; } = collect ? [] : null;
+
+        /// <summary>The rotation sweep's settings: SecretNeverRotated uses its maximum age and command window.</summary>
+        public RotationSweepOptions Sweep { get; } = sweep;
+
+        /// <summary>The rotation sweep's filters: a client they leave out gets no sweep command id.</summary>
+        public TargetFilter SweepFilter { get; } = sweepFilter;
     }
 }

@@ -80,11 +80,11 @@ internal static class JobReportPrinter
         output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
 
         output.WriteLine();
-        if (report.Findings.Count == 0)
+        if (report.Findings.Count == 0 && report.CredentialFindings.Count == 0)
         {
             output.WriteLine("No findings.");
         }
-        else
+        else if (report.Findings.Count > 0)
         {
             var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("GRANT", 40), ("KIND", 0), ("REMEDIATION", 0), ("DETAIL", DetailWidth));
             foreach (var f in report.Findings
@@ -96,6 +96,22 @@ internal static class JobReportPrinter
             {
                 var remediation = f.RevokeCommandId is { } id ? $"{f.Remediation} ({ShortId(id)})" : f.Remediation;
                 table.Add(f.DeploymentId, f.AppSlug, f.ClientId, f.GrantId, f.Kind, remediation, f.Detail);
+            }
+
+            table.WriteTo(output);
+        }
+
+        if (report.CredentialFindings.Count > 0)
+        {
+            if (report.Findings.Count > 0)
+            {
+                output.WriteLine();
+            }
+
+            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("KIND", 0), ("DETAIL", DetailWidth));
+            foreach (var f in report.CredentialFindings)
+            {
+                table.Add(f.DeploymentId, f.AppSlug, f.ClientId ?? "-", f.Kind, f.Detail);
             }
 
             table.WriteTo(output);
