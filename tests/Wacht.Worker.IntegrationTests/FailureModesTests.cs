@@ -6,6 +6,7 @@ using Wacht.Emulator;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.IntegrationTests.Support;
 using Wacht.Worker.Secrets;
+using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.IntegrationTests;
@@ -199,11 +200,14 @@ public sealed class FailureModesTests
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Name => "hanging";
+        // Named as the host's file destination: the host that dies was writing to the destination the next host
+        // (same configuration, without the hang) finds recorded with the command.
+        public string Name => "file";
 
         public string Kind => "hanging";
 
-        public string KeyFor(SecretTarget target, string? keyTemplate) => target.ClientId;
+        public string KeyFor(SecretTarget target, string? keyTemplate) =>
+            SecretKeyTemplate.Expand(keyTemplate ?? FileSecretDestination.DefaultKeyTemplate, target, static (_, _) => { });
 
         public Task PreflightAsync(string key, SecretTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
 
