@@ -10,6 +10,13 @@ namespace Wacht.Worker.Ledger;
 /// as the handler wrote it; null when it recorded none. Kept through a re-open, so a re-driven command can tell whether
 /// an earlier call took effect.
 /// </param>
+/// <param name="RotateInFlightUntil">
+/// Rotation: until when this command's last rotate call may still take effect at Wacht (its answer was lost, or the
+/// worker died waiting for it); null when the call answered or none was made.
+/// </param>
+/// <param name="Route">Rotation: the route decided for the command's secret (<see cref="ICommandLedger.RecordRouteAsync"/>).</param>
+/// <param name="Destination">Rotation: the destination of that route.</param>
+/// <param name="DestinationKey">Rotation: the key in that destination.</param>
 public sealed record CommandRecord(
     Guid CommandId,
     string Kind,
@@ -23,6 +30,10 @@ public sealed record CommandRecord(
     RecordedOutcome? Outcome,
     string? Fingerprint = null,
     string? ValidatedUser = null,
+    DateTimeOffset? RotateInFlightUntil = null,
+    string? Route = null,
+    string? Destination = null,
+    string? DestinationKey = null,
     string? Intent = null)
 {
     public bool IsTerminal => State is CommandState.Succeeded or CommandState.Failed;

@@ -2,12 +2,18 @@ namespace Wacht.Worker.Ledger.Sql;
 
 /// <summary>
 /// The schema versions after the first three: shared text where the DDL means the same on SQLite and PostgreSQL (4, 5),
-/// one text per database where column types differ (6), and the check that a database is not newer than this worker.
+/// one text per database where column types differ (7; 6 is written in each provider's list), and the check that a database is not newer than this worker.
 /// </summary>
 internal static class LedgerMigrations
 {
     /// <summary>The version that adds <c>commands.payload_fingerprint</c> and <c>commands.validated_user</c>.</summary>
     internal const int CommandPayloadVersion = 5;
+
+    /// <summary>
+    /// The version that adds the rotate call's in-flight deadline, the command's route and destination key, and the
+    /// sender, route and verification time of each rotation in the history.
+    /// </summary>
+    internal const int RotationRoutingVersion = 6;
 
     /// <summary>
     /// 4: an index per hot query that filters on equalities and then orders or aggregates, so each reads only its own
@@ -49,10 +55,10 @@ internal static class LedgerMigrations
         """;
 
     /// <summary>The version that adds <c>commands.intent</c> and the signing-key tables.</summary>
-    internal const int SigningKeysVersion = 6;
+    internal const int SigningKeysVersion = 7;
 
     /// <summary>
-    /// 6 on SQLite: what the signing-key commands and the sweep's signing-key policy record. <c>commands.intent</c>:
+    /// 7 on SQLite: what the signing-key commands and the sweep's signing-key policy record. <c>commands.intent</c>:
     /// what a command recorded before a call that is not idempotent (nullable, no default: a catalogue change only).
     /// <c>signing_key_changes</c>: the worker's successful rotations and compromises of app signing keys, read per app
     /// newest first (the index gives that order). <c>signing_key_sightings</c>: the active key the sweep last saw per
@@ -96,7 +102,7 @@ internal static class LedgerMigrations
         );
         """;
 
-    /// <summary>6 on PostgreSQL: <see cref="SqliteSigningKeys"/> with PostgreSQL's types (uuid, timestamptz, date, identity).</summary>
+    /// <summary>7 on PostgreSQL: <see cref="SqliteSigningKeys"/> with PostgreSQL's types (uuid, timestamptz, date, identity).</summary>
     internal const string PostgresSigningKeys =
         """
         ALTER TABLE commands ADD COLUMN intent text NULL;

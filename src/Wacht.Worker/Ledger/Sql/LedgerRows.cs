@@ -43,6 +43,14 @@ internal static class LedgerRows
 
         public string? Intent { get; set; }
 
+        public object? RotateInFlightUntil { get; set; }
+
+        public string? Route { get; set; }
+
+        public string? Destination { get; set; }
+
+        public string? DestinationKey { get; set; }
+
         public CommandRecord ToRecord(LedgerDialect dialect)
         {
             RecordedOutcome? outcome = OutcomeSucceeded is null
@@ -65,8 +73,17 @@ internal static class LedgerRows
                 outcome,
                 Fingerprint,
                 ValidatedUser,
+                RotateInFlightUntil is null ? null : dialect.ReadTimestamp(RotateInFlightUntil),
+                Route,
+                Destination,
+                DestinationKey,
                 Intent);
         }
+    }
+
+    internal sealed class CommandId
+    {
+        public object Value { get; set; } = null!;
     }
 
     internal sealed class State
@@ -118,6 +135,12 @@ internal static class LedgerRows
 
         public string SecretFingerprint { get; set; } = null!;
 
+        public string? SentBy { get; set; }
+
+        public string? Route { get; set; }
+
+        public object? VerifiedAt { get; set; }
+
         public RotationRecord ToRecord(LedgerDialect dialect) => new(
             dialect.ReadId(CommandId),
             DeploymentId,
@@ -130,7 +153,10 @@ internal static class LedgerRows
             Reason,
             Destination,
             DestinationKey,
-            SecretFingerprint);
+            SecretFingerprint,
+            SentBy,
+            Route,
+            VerifiedAt is null ? null : dialect.ReadTimestamp(VerifiedAt));
     }
 
     internal sealed class SigningKeyChange
