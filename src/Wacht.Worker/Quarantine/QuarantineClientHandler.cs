@@ -437,6 +437,13 @@ internal sealed class QuarantineClientHandler(
     private async Task<QuarantineProgress> DeactivateStepAsync(QuarantineClient command, CommandExecution execution, QuarantineProgress progress, CancellationToken cancellationToken)
     {
         var wacht = execution.Wacht;
+        if (progress.Deactivating && await IsInactiveAsync(command, wacht, cancellationToken))
+        {
+            // The call made before a restart took effect: not called again.
+            QuarantineLog.Deactivated(logger, alreadyInactive: true);
+            return await RecordAsync(command, execution, progress with { Deactivating = false, Deactivated = true }, cancellationToken);
+        }
+
         progress = await RecordAsync(command, execution, progress with { Deactivating = true }, cancellationToken);
         var alreadyInactive = false;
         try
@@ -445,10 +452,8 @@ internal sealed class QuarantineClientHandler(
         }
         catch (WachtNotFoundException)
         {
-            // A second deactivate answers 404: an earlier call (before a restart) or someone else did it. The listing says which.
-            var clients = await wacht.ListOAuthClientsAsync(command.AppSlug, cancellationToken);
-            var client = clients.FirstOrDefault(c => string.Equals(c.Id, command.OAuthClientId, StringComparison.Ordinal));
-            if (client is null || client.IsActive)
+            // A second deactivate answers 404: someone else deactivated it meanwhile (or the client is gone). The listing says which.
+            if (!await IsInactiveAsync(command, wacht, cancellationToken))
             {
                 throw;
             }
@@ -458,6 +463,13 @@ internal sealed class QuarantineClientHandler(
 
         QuarantineLog.Deactivated(logger, alreadyInactive);
         return await RecordAsync(command, execution, progress with { Deactivating = false, Deactivated = true }, cancellationToken);
+    }
+
+    /// <summary>Whether the client is listed and inactive.</summary>
+    private static async Task<bool> IsInactiveAsync(QuarantineClient command, IWachtClient wacht, CancellationToken cancellationToken)
+    {
+        var clients = await wacht.ListOAuthClientsAsync(command.AppSlug, cancellationToken);
+        return clients.FirstOrDefault(c => string.Equals(c.Id, command.OAuthClientId, StringComparison.Ordinal)) is { IsActive: false };
     }
 
     private static ClientQuarantineFailed Bound(ClientQuarantineFailed failed) => failed with
