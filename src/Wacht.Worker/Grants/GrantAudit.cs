@@ -75,13 +75,18 @@ public sealed partial class GrantAudit(
             cancellationToken);
 
         // The apps' signing keys, per app (the same filter: an app is in scope when a pattern covers all of it).
-        var appWalk = await walker.WalkAppsAsync(
-            filter,
-            settings.MaxParallelism,
-            (visit, ct) => AuditSigningKeysAsync(run, filter, visit, ct),
-            cancellationToken);
+        IEnumerable<JobError> appErrors = [];
+        if (settings.Credentials)
+        {
+            var appWalk = await walker.WalkAppsAsync(
+                filter,
+                settings.MaxParallelism,
+                (visit, ct) => AuditSigningKeysAsync(run, filter, visit, ct),
+                cancellationToken);
+            appErrors = appWalk.Errors.Where(static e => e.AppSlug is not null);
+        }
 
-        var errors = walk.Errors.Concat(appWalk.Errors.Where(static e => e.AppSlug is not null)).Concat(run.Errors)
+        var errors = walk.Errors.Concat(appErrors).Concat(run.Errors)
             .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
             .ThenBy(static e => e.AppSlug, StringComparer.Ordinal)
             .ThenBy(static e => e.OAuthClientId, StringComparer.Ordinal)
@@ -176,7 +181,7 @@ public sealed partial class GrantAudit(
             }
         }
 
-        var secret = await SecretFindingAsync(run, visit, cancellationToken);
+        var secret = run.Settings.Credentials ? await SecretFindingAsync(run, visit, cancellationToken) : null;
 
         // Read for every client, even one with nothing to report now: findings published earlier that no longer hold
         // are forgotten, so one that comes back is news again (and resolved findings don't pile up in the ledger).
