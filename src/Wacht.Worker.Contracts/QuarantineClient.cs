@@ -11,7 +11,7 @@ namespace Wacht.Worker.Contracts;
 /// </summary>
 /// <remarks>
 /// Each step is recorded in the ledger as it finishes: a redelivery after a crash, or the same command sent again after
-/// a failure, resumes at the first unfinished step and never repeats a finished one (docs/quarantine.md).
+/// a failure, resumes at the first unfinished step and never repeats a finished one (docs/messages.md).
 /// </remarks>
 [MessageUrn("wacht-worker:quarantine-client:v1")]
 [EntityName("wacht-worker.quarantine-client")]

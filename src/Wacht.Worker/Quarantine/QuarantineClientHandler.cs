@@ -20,7 +20,7 @@ namespace Wacht.Worker.Quarantine;
 /// resumes exactly as a RotateSecret's would. Discarded, it makes the rotate call under the same in-flight bookkeeping
 /// (a later RotateSecret of the client waits for it) and keeps nothing of the secret but its fingerprint.
 /// The command holds the client's lock (<see cref="LockKeys.Client"/>) throughout, the same lock as RotateSecret and
-/// RevokeGrant, so no other command of the client runs in between. See docs/quarantine.md.
+/// RevokeGrant, so no other command of the client runs in between. See docs/messages.md.
 /// </remarks>
 internal sealed class QuarantineClientHandler(
     ICommandLedger ledger,
