@@ -127,21 +127,21 @@ internal sealed class CompromiseSigningKeyHandler(
 
     private SigningKeyCompromised Event(
         CompromiseSigningKey command, CommandExecution execution, string? previousStatus, bool alreadyCompromised, IReadOnlyList<SigningKey> keys, int calls) => new()
-    {
-        CommandId = command.CommandId,
-        DeploymentId = command.DeploymentId,
-        AppSlug = command.AppSlug,
-        Kid = command.Kid,
-        PreviousStatus = previousStatus,
-        AlreadyCompromised = alreadyCompromised,
-        ActiveKid = SigningKeyCommands.ActiveKey(keys)?.Kid,
-        CompromisedAt = time.GetUtcNow(),
-        CompromiseCalls = calls,
-        Trigger = command.Trigger,
-        RequestedBy = command.RequestedBy,
-        Reason = command.Reason,
-        SentBy = execution.SentBy,
-    };
+        {
+            CommandId = command.CommandId,
+            DeploymentId = command.DeploymentId,
+            AppSlug = command.AppSlug,
+            Kid = command.Kid,
+            PreviousStatus = previousStatus,
+            AlreadyCompromised = alreadyCompromised,
+            ActiveKid = SigningKeyCommands.ActiveKey(keys)?.Kid,
+            CompromisedAt = time.GetUtcNow(),
+            CompromiseCalls = calls,
+            Trigger = command.Trigger,
+            RequestedBy = command.RequestedBy,
+            Reason = command.Reason,
+            SentBy = execution.SentBy,
+        };
 
     public SigningKeyCompromiseFailed Failed(CompromiseSigningKey command, CommandFailure failure, FailureDetails details) => SigningKeyEcho.Bound(new SigningKeyCompromiseFailed
     {
