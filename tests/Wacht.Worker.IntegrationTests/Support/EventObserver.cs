@@ -81,7 +81,11 @@ public sealed class EventObserverConsumer(EventObserver observer) :
     IConsumer<ScopesSynced>,
     IConsumer<ScopeSyncFailed>,
     IConsumer<ClientQuarantined>,
-    IConsumer<ClientQuarantineFailed>
+    IConsumer<ClientQuarantineFailed>,
+    IConsumer<SigningKeyRotated>,
+    IConsumer<SigningKeyRotationFailed>,
+    IConsumer<SigningKeyCompromised>,
+    IConsumer<SigningKeyCompromiseFailed>
 {
     public Task Consume(ConsumeContext<SecretRotated> context) => Record(context, context.Message.CommandId);
 
@@ -98,6 +102,14 @@ public sealed class EventObserverConsumer(EventObserver observer) :
     public Task Consume(ConsumeContext<ClientQuarantined> context) => Record(context, context.Message.CommandId);
 
     public Task Consume(ConsumeContext<ClientQuarantineFailed> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyRotated> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyRotationFailed> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyCompromised> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyCompromiseFailed> context) => Record(context, context.Message.CommandId);
 
     private Task Record<T>(ConsumeContext<T> context, Guid commandId)
         where T : class
