@@ -95,7 +95,7 @@ public sealed class JobReportPrinterTests
         var row = Assert.Single(lines, l => l.Contains("gr_42", StringComparison.Ordinal));
         Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_reporting\s+gr_42\s+ExpiredButActive\s+would_revoke\s+expired 2026-01-01T00:00:00Z x+…$", row);
         Assert.True(row.Length < 200, "the long detail is cut");
-        Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0", lines);
+        Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0, SigningKeyMissing 0, CompromisedSigningKeyListed 0, SecretNeverRotated 0", lines);
         Assert.Contains("Findings that would be published: 1   suppressed (already reported): 0", lines);
         Assert.Contains("Revocations that would be requested: 1   deferred (cap): 0   failed today (retried tomorrow): 0", lines);
         Assert.Contains("Errors: 1", lines);
