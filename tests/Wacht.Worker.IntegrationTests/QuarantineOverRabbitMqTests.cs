@@ -56,7 +56,13 @@ public sealed class QuarantineOverRabbitMqTests
     public async Task HostKilledDuringEachStep_ANewHostResumes_RepeatingNoFinishedStep(string operation)
     {
         await using var w = await RabbitWorld.StartAsync();
-        var first = await w.StartWorkerAsync();
+        // The held call must still be in flight when the host dies: no client timeout or retry of its own may end it
+        // first (a retried deactivate or revoke would be a second call made by the first host, not by the recovery).
+        var first = await w.StartWorkerAsync(s =>
+        {
+            s[$"Wacht:Deployments:{WachtWorld.Deployment}:RequestTimeout"] = "00:00:30";
+            s[$"Wacht:Deployments:{WachtWorld.Deployment}:MaxRetries"] = "0";
+        });
         var client = await w.World.ClientAsync(WachtWorld.ServiceClient);
         var active = (await w.World.GrantsAsync(WachtWorld.ServiceClient)).Where(g => g.Status == GrantStatuses.Active).Select(g => g.Id).Order(StringComparer.Ordinal).ToList();
         w.World.Emulator.Holds.Add(new HoldRule { Operation = operation });
