@@ -1,10 +1,10 @@
 using System.Net.Sockets;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Wacht.Worker.Health;
 using Wacht.Worker.Hosting;
 
