@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.Secrets.Kubernetes;
 using Wacht.Worker.Secrets.Reload;
+using Wacht.Worker.Secrets.Vault;
 
 namespace Wacht.Worker.Secrets;
 
@@ -31,6 +32,7 @@ public static class SecretDestinationServiceCollectionExtensions
         // One line per kind.
         services.AddSecretDestinationKind<FileDestinationKind>();
         services.AddSecretDestinationKind<KubernetesDestinationKind>();
+        services.AddVaultDestinationKind();
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();
