@@ -24,6 +24,7 @@ public sealed class FakeVault : IAsyncDisposable
     private readonly Dictionary<string, List<(string Glob, string[] Capabilities)>> _policies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<Task>> _beforeWrite = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TimeSpan> _slow = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
     private FakeVault()
@@ -129,6 +130,9 @@ public sealed class FakeVault : IAsyncDisposable
 
     public void ClearSlow() => _slow.Clear();
 
+    /// <summary>The next <paramref name="times"/> KV requests with this method (GET or POST) are answered 503 "Vault is sealed", unapplied.</summary>
+    public void FailNext(string method, int times) => _failures[method] = times;
+
     /// <summary>Runs <paramref name="action"/> when the next write of this KV path (<c>mount/path</c>) arrives, before it is applied.</summary>
     public void BeforeNextWrite(string path, Func<Task> action) => _beforeWrite[path] = action;
 
@@ -182,6 +186,11 @@ public sealed class FakeVault : IAsyncDisposable
         if (!TrySplitKv(path, out var mount, out var kvPath))
         {
             return Error(HttpStatusCode.NotFound, $"no handler for route \"{path}\". route entry not found.");
+        }
+
+        if (Sealed("GET"))
+        {
+            return Error(HttpStatusCode.ServiceUnavailable, "Vault is sealed");
         }
 
         if (!Allowed(policy!, path, "read"))
@@ -258,6 +267,11 @@ public sealed class FakeVault : IAsyncDisposable
         if (!TrySplitKv(path, out var mount, out var kvPath))
         {
             return Error(HttpStatusCode.NotFound, $"no handler for route \"{path}\". route entry not found.");
+        }
+
+        if (Sealed("POST"))
+        {
+            return Error(HttpStatusCode.ServiceUnavailable, "Vault is sealed");
         }
 
         var key = $"{mount}/{kvPath}";
@@ -351,6 +365,19 @@ public sealed class FakeVault : IAsyncDisposable
                 },
             });
         }
+    }
+
+    private bool Sealed(string method)
+    {
+        while (_failures.TryGetValue(method, out var left) && left > 0)
+        {
+            if (_failures.TryUpdate(method, left - 1, left))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private IResult? Authorize(HttpContext context, out string? policy)
