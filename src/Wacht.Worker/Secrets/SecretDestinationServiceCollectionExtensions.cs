@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Wacht.Worker.Secrets.Aws;
 using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.Secrets.Kubernetes;
 using Wacht.Worker.Secrets.Reload;
@@ -33,6 +34,7 @@ public static class SecretDestinationServiceCollectionExtensions
         services.AddSecretDestinationKind<FileDestinationKind>();
         services.AddSecretDestinationKind<KubernetesDestinationKind>();
         services.AddVaultDestinationKind();
+        services.AddAwsSecretsManagerDestinationKind();
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();
