@@ -15,17 +15,32 @@ internal sealed class AwsSigV4Handler : DelegatingHandler
     public static readonly HttpRequestOptionsKey<RegionEndpoint> Region = new("Wacht.Aws.Region");
     public static readonly HttpRequestOptionsKey<string> Service = new("Wacht.Aws.Service");
 
+    private static readonly string[] SignatureHeaders = ["Authorization", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token"];
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Options.TryGetValue(Credentials, out var credentials)
             && request.Options.TryGetValue(Region, out var region)
             && request.Options.TryGetValue(Service, out var service))
         {
+            // A retry sends the same message again: drop the previous attempt's signature before signing anew.
+            foreach (var previous in SignatureHeaders)
+            {
+                request.Headers.Remove(previous);
+            }
+
             var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
             var signing = new AWSSigningRequest { HttpMethod = request.Method, RequestUri = request.RequestUri, Content = body };
-            foreach (var header in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
+            // Only the headers this client sets are signed: others (traceparent, added by HttpClient's diagnostics below
+            // this handler and replaced on every attempt) would make a retried request's signature wrong.
+            foreach (var header in request.Headers.Where(h => h.Key.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase)))
             {
                 signing.Headers[header.Key] = string.Join(",", header.Value);
+            }
+
+            if (request.Content?.Headers.ContentType is { } contentType)
+            {
+                signing.Headers["Content-Type"] = contentType.ToString();
             }
 
             var signed = await AWSSigV4Signer.SignAsync(

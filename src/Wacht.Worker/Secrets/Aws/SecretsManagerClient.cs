@@ -176,7 +176,7 @@ internal sealed class SecretsManagerClient
                 words = words.Replace(secret, "***", StringComparison.Ordinal); // never expected; never echoed either
             }
 
-            return new Answer(response.StatusCode, body ?? [], new AwsError(type, SecretKeyException.Printable(words.Length > 300 ? words[..300] : words)));
+            return new Answer(response.StatusCode, body ?? [], new AwsError(type, DestinationHttp.Printable(words)));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -34,6 +34,18 @@ internal static class DestinationHttp
         return builder;
     }
 
+    /// <summary>A vendor's error words made safe to publish: control characters escaped, at most <paramref name="max"/> characters.</summary>
+    public static string Printable(string? text, int max = 300)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var printable = string.Concat(text.Take(max).Select(static c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return text.Length > max ? printable + "…" : printable;
+    }
+
     private static bool IsRetrySafe(ResilienceContext context) =>
         context.GetRequestMessage() is { } request && request.Options.TryGetValue(RetrySafe, out var safe) && safe;
 }

@@ -232,7 +232,7 @@ internal sealed class VaultClient
         }
 
         var text = string.Join("; ", errors);
-        return $"({SecretKeyException.Printable(text.Length > 300 ? text[..300] : text)})";
+        return $"({DestinationHttp.Printable(text)})";
     }
 
     private static IEnumerable<string> Errors(string body) =>
