@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Secrets.Aws;
+using Wacht.Worker.Secrets.AzureKeyVault;
 using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.Secrets.Kubernetes;
 using Wacht.Worker.Secrets.Reload;
@@ -35,6 +36,7 @@ public static class SecretDestinationServiceCollectionExtensions
         services.AddSecretDestinationKind<KubernetesDestinationKind>();
         services.AddVaultDestinationKind();
         services.AddAwsSecretsManagerDestinationKind();
+        services.AddSecretDestinationKind<AzureKeyVaultDestinationKind>();
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();
