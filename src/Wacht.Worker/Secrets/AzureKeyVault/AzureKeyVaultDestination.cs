@@ -88,15 +88,14 @@ public sealed class AzureKeyVaultDestination : ISecretDestination
         // A deleted but recoverable secret of that name would refuse the write (409): say so now, if the worker may look.
         try
         {
-            await CallAsync($"look for deleted secret {key}", ct => _client.GetDeletedSecretAsync(key, ct), cancellationToken, notFoundIsNull: true);
+            if (await CallAsync<DeletedSecret?>($"look for deleted secret {key}", async ct => await _client.GetDeletedSecretAsync(key, ct), cancellationToken, notFoundIsNull: true) is null)
+            {
+                return;
+            }
         }
-        catch (SecretDestinationException ex) when (ex.Reason == SecretDestinationFailure.Forbidden)
+        catch (SecretDestinationException ex) when (ex.Reason is SecretDestinationFailure.Forbidden or SecretDestinationFailure.Invalid)
         {
-            return; // may not list deleted secrets: nothing more to learn
-        }
-        catch (SecretDestinationException ex) when (ex.Reason == SecretDestinationFailure.Invalid)
-        {
-            return;
+            return; // may not read deleted secrets (or soft-delete is off): nothing more to learn
         }
 
         throw new SecretDestinationException(
@@ -240,23 +239,14 @@ public sealed class AzureKeyVaultDestination : ISecretDestination
         {
             return default!;
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0 && ex.InnerExceptions.All(static e => e is RequestFailedException))
+        {
+            // The SDK's retries were used up: it reports every try; the last one says why.
+            throw Failure(what, (RequestFailedException)ex.InnerExceptions[^1], secret);
+        }
         catch (RequestFailedException ex)
         {
-            var reason = ex.Status switch
-            {
-                401 or 403 => SecretDestinationFailure.Forbidden,
-                0 or 408 or 429 or >= 500 => SecretDestinationFailure.Unreachable,
-                _ => SecretDestinationFailure.Invalid,
-            };
-            var detail = ex.Status == 0
-                ? "the vault could not be reached"
-                : $"HTTP {ex.Status} {ex.ErrorCode} {ErrorMessage(ex, secret)}".TrimEnd();
-            if (ex.Status == 409)
-            {
-                detail += " (a deleted but recoverable secret of this name must be recovered or purged first)";
-            }
-
-            throw new SecretDestinationException(reason, $"Azure Key Vault destination '{Name}' could not {what}: {detail}.");
+            throw Failure(what, ex, secret);
         }
         catch (AuthenticationFailedException ex)
         {
@@ -266,6 +256,25 @@ public sealed class AzureKeyVaultDestination : ISecretDestination
         {
             throw new SecretDestinationException(SecretDestinationFailure.Unreachable, $"Azure Key Vault destination '{Name}' could not {what}: the vault did not answer in time.");
         }
+    }
+
+    private SecretDestinationException Failure(string what, RequestFailedException ex, string? secret)
+    {
+        var reason = ex.Status switch
+        {
+            401 or 403 => SecretDestinationFailure.Forbidden,
+            0 or 408 or 429 or >= 500 => SecretDestinationFailure.Unreachable,
+            _ => SecretDestinationFailure.Invalid,
+        };
+        var detail = ex.Status == 0
+            ? "the vault could not be reached"
+            : $"HTTP {ex.Status} {ex.ErrorCode} {ErrorMessage(ex, secret)}".TrimEnd();
+        if (ex.Status == 409)
+        {
+            detail += " (a deleted but recoverable secret of this name must be recovered or purged first)";
+        }
+
+        return new SecretDestinationException(reason, $"Azure Key Vault destination '{Name}' could not {what}: {detail}.");
     }
 
     /// <summary>Key Vault's <c>error.message</c> (it names the vault, the caller and the action, never a value), scrubbed and cut short.</summary>
