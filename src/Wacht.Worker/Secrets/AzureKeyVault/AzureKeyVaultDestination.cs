@@ -293,7 +293,7 @@ public sealed class AzureKeyVaultDestination : ISecretDestination
                 text = text.Replace(secret, "***", StringComparison.Ordinal);
             }
 
-            return $"({DestinationHttp.Printable(text)})";
+            return $"({DestinationHttp.Printable(text, 600)})"; // RBAC refusals name the action late in a long sentence
         }
         catch (JsonException)
         {
