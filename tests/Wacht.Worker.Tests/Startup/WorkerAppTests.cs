@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Wacht.Worker.Grants;
-using Wacht.Worker.Rotation;
 using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
+using Wacht.Worker.Grants;
+using Wacht.Worker.Rotation;
 using Wacht.Worker.Startup;
 
 namespace Wacht.Worker.Tests.Startup;

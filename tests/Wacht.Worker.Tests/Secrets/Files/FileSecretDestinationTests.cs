@@ -5,7 +5,7 @@ using Wacht.Client;
 using Wacht.Worker.Secrets;
 using Wacht.Worker.Secrets.Files;
 
-namespace Wacht.Worker.Tests.Secrets;
+namespace Wacht.Worker.Tests.Secrets.Files;
 
 /// <summary>What the file destination does beyond the contract: the file's format and modes, the key template, and the directory safety of issue 9 (defects 4 and 5).</summary>
 [UnsupportedOSPlatform("windows")] // Unix modes, links and owners

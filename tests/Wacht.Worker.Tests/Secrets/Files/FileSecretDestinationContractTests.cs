@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Wacht.Worker.Secrets;
 using Wacht.Worker.Secrets.Files;
 
-namespace Wacht.Worker.Tests.Secrets;
+namespace Wacht.Worker.Tests.Secrets.Files;
 
 /// <summary>
 /// The destination contract on the file destination. Unreachable: the directory above the root is replaced by a regular
