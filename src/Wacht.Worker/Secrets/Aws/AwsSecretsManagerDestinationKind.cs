@@ -92,7 +92,10 @@ internal sealed class AwsSecretsManagerDestinationKind : ISecretDestinationKind
         AWSCredentials credentials;
         if (options.Profile is not null)
         {
-            new CredentialProfileStoreChain(options.ProfilesFile).TryGetAWSCredentials(options.Profile, out credentials);
+            if (!new CredentialProfileStoreChain(options.ProfilesFile).TryGetAWSCredentials(options.Profile, out credentials))
+            {
+                throw new InvalidOperationException($"AWS Secrets Manager destination '{name}': no credentials for profile '{options.Profile}' (the file changed since the settings were checked?).");
+            }
         }
         else
         {
