@@ -14,6 +14,9 @@ public static class WachtServiceCollectionExtensions
     /// </summary>
     public const string HttpClientName = "Wacht.Client";
 
+    /// <summary>The client's meter: attempts and their duration by operation, deployment and status (<c>AddMeter("Wacht.Client")</c>).</summary>
+    public const string MeterName = "Wacht.Client";
+
     /// <summary>
     /// The name of the <see cref="IHttpClientFactory"/> client for the apps' runtime endpoints (secret checks): no API key,
     /// no redirects, no cookies. Tests may replace its primary handler too.
@@ -46,6 +49,8 @@ public static class WachtServiceCollectionExtensions
         services.TryAddSingleton<WachtCircuitStateRegistry>();
         services.TryAddSingleton<IWachtClientFactory, WachtClientFactory>();
         services.TryAddTransient<WachtAttemptHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<WachtClientMetrics>();
 
         // The factory's default loggers are removed, not just redacted: RedactLoggedHeaders only masks the formatted
         // message, while the log state still carries raw header values (the Authorization header) for structured

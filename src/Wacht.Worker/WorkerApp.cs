@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Wacht.Emulator;
 using Wacht.Worker.Embedded;
+using Wacht.Worker.Hosting;
 using Wacht.Worker.Startup;
 
 namespace Wacht.Worker;
@@ -20,6 +21,9 @@ internal sealed record WorkerAppOptions
 
     /// <summary>The host environment; when null, DOTNET_ENVIRONMENT, else Production.</summary>
     public string? EnvironmentName { get; init; }
+
+    /// <summary>Start the health and metrics listener (<c>Worker:Health</c>): the service does; the one-shot commands never do.</summary>
+    public bool HealthListener { get; init; }
 }
 
 /// <summary>The worker's host plus, in the embedded default, the in-process emulator it talks to.</summary>
@@ -63,6 +67,7 @@ internal sealed class WorkerApp : IAsyncDisposable
             // Not started when the defaults are refused: a refused emulator must not even listen.
             emulator = problems.Count == 0 ? await EmbeddedEmulator.StartIfEnabledAsync(builder.Configuration, cancellationToken) : null;
             builder.Services.AddWachtWorker(builder.Configuration, mode: options.Mode);
+            builder.AddWachtOperations(options.HealthListener);
             host = builder.Build();
             problems.AddRange(StartupValidation.Collect(host.Services));
             if (problems.Count == 0)

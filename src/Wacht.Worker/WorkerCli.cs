@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.CommandLine;
 using Wacht.Worker.Demo;
+using Wacht.Worker.Health;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Startup;
 
@@ -89,7 +90,7 @@ internal static class WorkerCli
         root.Options.Add(set);
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var app = await BuildAsync(parse, set, WorkerHostMode.Service, error, cancellationToken);
+            var app = await BuildAsync(parse, set, WorkerHostMode.Service, error, cancellationToken, healthListener: true);
             if (app is null)
             {
                 return Failed;
@@ -140,6 +141,7 @@ internal static class WorkerCli
             set,
             output,
             error));
+        root.Subcommands.Add(HealthProbeCommand.Create(set, output, error));
         return root;
     }
 
@@ -195,7 +197,8 @@ internal static class WorkerCli
     }
 
     /// <summary>Builds the worker; prints every start-up problem and returns null when it refuses to start.</summary>
-    private static async Task<WorkerApp?> BuildAsync(ParseResult parse, Option<string[]> set, WorkerHostMode mode, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<WorkerApp?> BuildAsync(
+        ParseResult parse, Option<string[]> set, WorkerHostMode mode, TextWriter error, CancellationToken cancellationToken, bool healthListener = false)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var setting in parse.GetValue(set) ?? [])
@@ -206,7 +209,7 @@ internal static class WorkerCli
 
         try
         {
-            return await WorkerApp.BuildAsync(new WorkerAppOptions { Settings = settings, Mode = mode }, cancellationToken);
+            return await WorkerApp.BuildAsync(new WorkerAppOptions { Settings = settings, Mode = mode, HealthListener = healthListener }, cancellationToken);
         }
         catch (WorkerStartupException exception)
         {

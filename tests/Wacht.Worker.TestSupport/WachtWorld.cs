@@ -34,13 +34,22 @@ public sealed class WachtWorld : IAsyncDisposable
     /// <summary>client_secret_post, deactivated.</summary>
     public const string InactiveClient = "retired-service";
 
+    /// <summary>client_secret_jwt, active.</summary>
+    public const string JwtClient = "signing-service";
+
+    /// <summary>client_secret_post, active, with a client_id containing '/' (the file destination cannot name a file after it).</summary>
+    public const string SlashedClient = "odd-id-service";
+
     public const string RotateOperation = "rotateOAuthClientSecret";
     public const string RevokeOperation = "revokeOAuthGrant";
 
     private readonly ServiceProvider _clients;
 
-    private WachtWorld(WachtEmulator emulator, string apiKey, string dataDirectory, ServiceProvider clients)
+    private readonly IReadOnlyDictionary<string, string> _seededSecrets;
+
+    private WachtWorld(WachtEmulator emulator, string apiKey, string dataDirectory, ServiceProvider clients, IReadOnlyDictionary<string, string> seededSecrets)
     {
+        _seededSecrets = seededSecrets;
         Emulator = emulator;
         ApiKey = apiKey;
         DataDirectory = dataDirectory;
@@ -74,7 +83,8 @@ public sealed class WachtWorld : IAsyncDisposable
     public static async Task<WachtWorld> StartAsync()
     {
         var apiKey = "wk_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = Seed(apiKey), FaultRandomSeed = 11 });
+        var seededSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        var emulator = await WachtEmulator.StartAsync(new EmulatorOptions { Seed = Seed(apiKey, seededSecrets), FaultRandomSeed = 11 });
         var dataDirectory = Directory.CreateTempSubdirectory("wacht-worker-test-").FullName;
 
         var services = new ServiceCollection();
@@ -82,7 +92,7 @@ public sealed class WachtWorld : IAsyncDisposable
             new ConfigurationBuilder().AddInMemoryCollection(ClientSettings(emulator.BaseAddress, apiKey)).Build());
         services.AddLogging();
         services.AddWachtClient();
-        return new WachtWorld(emulator, apiKey, dataDirectory, services.BuildServiceProvider());
+        return new WachtWorld(emulator, apiKey, dataDirectory, services.BuildServiceProvider(), seededSecrets);
     }
 
     /// <summary>
@@ -102,11 +112,18 @@ public sealed class WachtWorld : IAsyncDisposable
         settings["Worker:Messaging:Retry:MaxInterval"] = "00:00:00.200";
         settings["Worker:Messaging:Retry:IntervalDelta"] = "00:00:00.020";
 
+        // The emulator answers at once or never (a lost response is dropped after it acted): a rotate call whose answer
+        // was lost settles within a moment, not the production default's minutes. The late-call tests set their own.
+        settings["Worker:Rotation:InFlightWindow"] = "00:00:00.300";
+
         // Test hosts don't run the cron jobs (an hourly audit firing mid-test would publish findings); the scheduling
         // tests turn it back on.
         settings["Worker:Scheduling:Enabled"] = "false";
         return settings;
     }
+
+    /// <summary>The secret a client was seeded with (before any rotation): a test asserts it never shows up where it should not.</summary>
+    public string SeededSecret(string clientName) => _seededSecrets[clientName];
 
     public async Task<OAuthClient> ClientAsync(string clientName)
     {
@@ -166,8 +183,10 @@ public sealed class WachtWorld : IAsyncDisposable
         [$"Wacht:Deployments:{Deployment}:CircuitBreaker:MinimumThroughput"] = "1000",
     };
 
-    private static EmulatorSeed Seed(string apiKey)
+    private static EmulatorSeed Seed(string apiKey, Dictionary<string, string> secrets)
     {
+        string NewSecret(string clientName) => secrets[clientName] = RandomSecret();
+
         var now = DateTimeOffset.UtcNow;
         var seed = new EmulatorSeed();
         seed.Deployments.Add(new SeedDeployment
@@ -199,7 +218,7 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = ServiceClient,
                             ClientAuthMethod = "client_secret_basic",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(ServiceClient),
                             CreatedAt = now.AddDays(-120),
                             Grants =
                             [
@@ -213,7 +232,7 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = PipelineClient,
                             ClientAuthMethod = "client_secret_post",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(PipelineClient),
                             CreatedAt = now.AddDays(-30),
                         },
                         new SeedClient
@@ -224,10 +243,28 @@ public sealed class WachtWorld : IAsyncDisposable
                         },
                         new SeedClient
                         {
+                            ClientName = JwtClient,
+                            ClientAuthMethod = "client_secret_jwt",
+                            GrantTypes = ["client_credentials"],
+                            ClientSecret = NewSecret(JwtClient),
+                            CreatedAt = now.AddDays(-60),
+                        },
+                        new SeedClient
+                        {
+                            // A client_id no file name can carry: its secret has nowhere to go in the file destination.
+                            ClientName = SlashedClient,
+                            ClientId = "oc_odd/client",
+                            ClientAuthMethod = "client_secret_post",
+                            GrantTypes = ["client_credentials"],
+                            ClientSecret = NewSecret(SlashedClient),
+                            CreatedAt = now.AddDays(-60),
+                        },
+                        new SeedClient
+                        {
                             ClientName = InactiveClient,
                             ClientAuthMethod = "client_secret_post",
                             GrantTypes = ["client_credentials"],
-                            ClientSecret = NewSecret(),
+                            ClientSecret = NewSecret(InactiveClient),
                             IsActive = false,
                         },
                     ],
@@ -237,6 +274,6 @@ public sealed class WachtWorld : IAsyncDisposable
         return seed;
     }
 
-    private static string NewSecret() =>
+    private static string RandomSecret() =>
         "oc_secret_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

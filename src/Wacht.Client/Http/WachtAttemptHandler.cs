@@ -17,12 +17,14 @@ internal sealed class WachtAttemptHandler : DelegatingHandler
     private readonly WachtApiKeyProviderRegistry _apiKeys;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly WachtClientMetrics _metrics;
 
-    public WachtAttemptHandler(WachtApiKeyProviderRegistry apiKeys, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public WachtAttemptHandler(WachtApiKeyProviderRegistry apiKeys, TimeProvider timeProvider, ILoggerFactory loggerFactory, WachtClientMetrics metrics)
     {
         _apiKeys = apiKeys;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger(Log.CategoryName);
+        _metrics = metrics;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -54,10 +56,16 @@ internal sealed class WachtAttemptHandler : DelegatingHandler
                 Log.AttemptFailed(_logger, state.Operation.Name, state.DeploymentId, ElapsedMs(started), attempt, ex.GetType().Name);
             }
 
+            // This token is cancelled by the attempt timeout and by the caller alike; the handler cannot tell which.
+            var status = cancellationToken.IsCancellationRequested || ex is OperationCanceledException
+                ? WachtClientMetrics.Cancelled
+                : WachtClientMetrics.TransportError;
+            _metrics.Record(state.Operation.Name, state.DeploymentId, status, _timeProvider.GetElapsedTime(started));
             throw;
         }
 
         Log.RequestCompleted(_logger, state.Operation.Name, state.DeploymentId, (int)response.StatusCode, ElapsedMs(started), attempt);
+        _metrics.Record(state.Operation.Name, state.DeploymentId, WachtClientMetrics.Status((int)response.StatusCode), _timeProvider.GetElapsedTime(started));
         return response;
     }
 

@@ -7,6 +7,7 @@ using Wacht.Worker.Authorization;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
+using Wacht.Worker.Telemetry;
 
 namespace Wacht.Worker.Commands;
 
@@ -88,16 +89,31 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     private async Task ExecuteLockedAsync(Run run)
     {
         var cancellationToken = run.Context.CancellationToken;
-        await using var held = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
-
-        var record = await ledger.BeginAsync(Start(run), cancellationToken);
-        if (!SameCommand(record, run))
+        IClientLockHandle acquired;
+        using (Step(run, CommandSteps.Lock))
         {
-            // The id was first recorded for another command. Executing this one would answer with (or resume) the
-            // other's state, e.g. deliver another client's pending secret. Refused, and not recorded.
+            acquired = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
+        }
+
+        await using var held = acquired;
+
+        var fingerprint = CommandFingerprint.Of(handler.Kind, handler.MeaningfulFields(run.Command));
+        CommandRecord record;
+        using (Step(run, CommandSteps.Ledger))
+        {
+            record = await ledger.BeginAsync(Start(run, fingerprint), cancellationToken);
+        }
+
+        if (!SameCommand(record, run, fingerprint))
+        {
+            // The id was first recorded for another command. Answering with (or resuming) the other's state would
+            // report work that was never done (a revocation of a grant that is still active, a dry run as if applied)
+            // or deliver another client's pending secret. Refused, and not recorded: the first command's outcome stands.
             var failure = new CommandFailure(
                 ErrorCodes.CommandIdConflict,
-                $"CommandId {run.Command.CommandId} was already used for a {record.Kind} command on {record.DeploymentId}/{record.AppSlug}/{record.TargetId}; a command id names one command.",
+                $"CommandId {run.Command.CommandId} was already used for a {record.Kind} command on {record.DeploymentId}/{record.AppSlug}"
+                    + (record.TargetId is null ? "" : $"/{record.TargetId}")
+                    + " with other fields; a command id names one command. This command was not executed: send it under a new id.",
                 Retryable: false,
                 Transient: false);
             await PublishFailureAsync(run, failure, new FailureDetails(null, [new FieldError(nameof(IWachtCommand.CommandId), "was already used for a different command")], null, LedgerKnown: true, run.SentBy));
@@ -120,25 +136,32 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
 
         CommandLog.Executing(_logger, handler.Kind, LogValue.Safe(run.Command.Trigger) ?? "", LogValue.Safe(run.Command.RequestedBy));
         CommandResult<TSucceeded> result;
-        try
+        using (var span = Step(run, CommandSteps.Execute))
         {
-            result = await handler.ExecuteAsync(run.Command, new CommandExecution(record, clients.GetClient(run.Command.DeploymentId), held, run.SentBy), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            CommandLog.Interrupted(_logger, handler.Kind);
-            throw;
-        }
-        catch (Exception exception) when (exception is not TransientCommandException)
-        {
-            await HandleFailureAsync(run, exception);
-            return;
+            try
+            {
+                result = await handler.ExecuteAsync(run.Command, new CommandExecution(record, clients.GetClient(run.Command.DeploymentId), held, run.SentBy), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                CommandLog.Interrupted(_logger, handler.Kind);
+                throw;
+            }
+            catch (Exception exception) when (exception is not TransientCommandException)
+            {
+                WorkerActivitySource.Failed(span, (exception as CommandFailureException)?.Failure.Code ?? CommandFailure.From(exception).Code, exception);
+                await HandleFailureAsync(run, exception);
+                return;
+            }
         }
 
         if (!result.RecordedInLedger)
         {
             // Not cancellable: the command has had its effect at Wacht; the ledger must know before anyone is told.
-            await ledger.CompleteAsync(run.Command.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None);
+            using (Step(run, CommandSteps.Ledger))
+            {
+                await ledger.CompleteAsync(run.Command.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None);
+            }
         }
 
         await PublishAsync(run, result.Event);
@@ -249,11 +272,22 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         return new FailureDetails(exception, [], record, known, run.SentBy);
     }
 
-    private Task PublishAsync(Run run, object @event) =>
-        OutcomePublisher.PublishAsync(run.Context, run.Command.CommandId, @event, options.Value.PublishTimeout);
+    private async Task PublishAsync(Run run, object @event)
+    {
+        using var span = Step(run, CommandSteps.Publish);
+        await OutcomePublisher.PublishAsync(run.Context, run.Command.CommandId, @event, options.Value.PublishTimeout);
+    }
 
-    private bool SameCommand(CommandRecord record, Run run) =>
-        string.Equals(record.Kind, handler.Kind, StringComparison.Ordinal)
+    private System.Diagnostics.Activity? Step(Run run, string step) =>
+        WorkerActivitySource.StartCommandStep(step, handler.Kind, run.Command.CommandId, run.Command.DeploymentId, run.Command.AppSlug, run.Target.TargetId);
+
+    /// <summary>
+    /// Whether the recorded command is this one: the same fingerprint of the meaningful fields (kind included). Records
+    /// made before fingerprints were stored are compared by kind and target, as then.
+    /// </summary>
+    private bool SameCommand(CommandRecord record, Run run, string fingerprint) => record.Fingerprint is { } recorded
+        ? string.Equals(recorded, fingerprint, StringComparison.Ordinal)
+        : string.Equals(record.Kind, handler.Kind, StringComparison.Ordinal)
         && string.Equals(record.DeploymentId, run.Command.DeploymentId, StringComparison.Ordinal)
         && string.Equals(record.AppSlug, run.Command.AppSlug, StringComparison.Ordinal)
         && string.Equals(record.TargetId, run.Target.TargetId, StringComparison.Ordinal);
@@ -277,7 +311,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         }
     }
 
-    private CommandStart Start(Run run) => new(
+    private CommandStart Start(Run run, string fingerprint) => new(
         run.Command.CommandId,
         handler.Kind,
         run.Command.DeploymentId,
@@ -285,7 +319,9 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         run.Target.TargetId,
         run.Command.Trigger,
         run.Command.RequestedBy,
-        run.Command.Reason);
+        run.Command.Reason,
+        fingerprint,
+        run.SentBy);
 
     /// <summary>One delivery of a command through the pipeline.</summary>
     private sealed record Run(ConsumeContext<TCommand> Context, TCommand Command, CommandTarget Target, string? SentBy, long StartedAt);

@@ -13,6 +13,7 @@ public sealed class JobMetrics
     private readonly Counter<long> _commands;
     private readonly Counter<long> _findings;
     private readonly Counter<long> _warnings;
+    private IReadOnlyDictionary<string, TimeSpan> _oldestSecretAges = new Dictionary<string, TimeSpan>();
 
     public JobMetrics(IMeterFactory meterFactory)
     {
@@ -35,7 +36,26 @@ public sealed class JobMetrics
             "wacht_worker.sweep.due_warnings",
             unit: "{warning}",
             description: "SecretRotationDue warnings the sweep published.");
+        meter.CreateObservableGauge(
+            "wacht_worker.secret.oldest_age",
+            ObserveOldestSecretAges,
+            unit: "s",
+            description: "Age of the oldest client secret per deployment, as the last rotation sweep in this process measured it (clients it sent a rotation for count as rotated), by deployment.");
     }
+
+    /// <summary>
+    /// Replaces the oldest secret age of every deployment with what a sweep measured (a deployment it could not list
+    /// disappears until a sweep measures it again).
+    /// </summary>
+    public void SweepMeasured(IReadOnlyDictionary<string, TimeSpan> oldestByDeployment)
+    {
+        ArgumentNullException.ThrowIfNull(oldestByDeployment);
+        Volatile.Write(ref _oldestSecretAges, new Dictionary<string, TimeSpan>(oldestByDeployment, StringComparer.Ordinal));
+    }
+
+    private IEnumerable<Measurement<double>> ObserveOldestSecretAges() =>
+        Volatile.Read(ref _oldestSecretAges)
+            .Select(static p => new Measurement<double>(Math.Max(0, p.Value.TotalSeconds), new KeyValuePair<string, object?>("deployment", p.Key)));
 
     public void Completed(RotationSweepCompleted summary)
     {

@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
+using Wacht.Worker.Ledger;
 using Wacht.Worker.Rotation;
+using Wacht.Worker.Telemetry;
 
 namespace Wacht.Worker.Jobs;
 
@@ -29,6 +31,7 @@ internal static class OnDemandRun
 
     public static Task<int> SweepAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         RunAsync(
+            JobNames.RotationSweep,
             app,
             settings,
             output,
@@ -42,6 +45,7 @@ internal static class OnDemandRun
 
     public static Task<int> AuditAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         RunAsync(
+            JobNames.GrantAudit,
             app,
             settings,
             output,
@@ -54,6 +58,7 @@ internal static class OnDemandRun
             cancellationToken);
 
     private static async Task<int> RunAsync<TReport>(
+        string job,
         WorkerApp app,
         OnDemandSettings settings,
         TextWriter output,
@@ -82,6 +87,7 @@ internal static class OnDemandRun
             }
 
             var request = new JobRunRequest(JobTriggers.Manual, DryRun: settings.DryRun ? true : null, CollectItems: true);
+            using var span = WorkerActivitySource.StartJobRun(job, request.Trigger, null);
             report = await run(services, request, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

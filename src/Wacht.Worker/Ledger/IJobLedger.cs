@@ -3,7 +3,7 @@ namespace Wacht.Worker.Ledger;
 /// <summary>
 /// What the scheduled jobs (rotation sweep, grant audit) remember between runs: one record per run, the day each
 /// client was last warned that its rotation is due, and which audit findings were already published. Implemented by
-/// the same SQLite and PostgreSQL ledgers as <see cref="ICommandLedger"/> (same database, schema migration 3).
+/// the same ledger as <see cref="ICommandLedger"/> (same database, schema migration 3).
 /// Every method returns only after its write is durable.
 /// </summary>
 public interface IJobLedger

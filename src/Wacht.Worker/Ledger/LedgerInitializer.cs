@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Ledger;
 
@@ -34,7 +35,7 @@ internal sealed class LedgerInitializer : IHostedLifecycleService
             _logger,
             options.Provider,
             Describe(_ledger, options),
-            options.Provider == LedgerProvider.Sqlite ? SqliteCommandLedger.Migrations.Count : PostgresCommandLedger.Migrations.Count,
+            (_ledger as SqlLedger)?.LatestSchemaVersion ?? 0,
             _protector.IsAvailable ? "on" : "off (no key; rotation disabled)");
     }
 
@@ -51,9 +52,15 @@ internal sealed class LedgerInitializer : IHostedLifecycleService
     /// <summary>Where the ledger lives, without credentials: the SQLite path or PostgreSQL host, port, database and user.</summary>
     internal static string Describe(ICommandLedger ledger, LedgerOptions options)
     {
-        if (ledger is SqliteCommandLedger sqlite)
+        if (ledger is SqlLedger sql)
         {
-            return $"path {sqlite.DatabasePath}";
+            return sql.Location;
+        }
+
+        // Another ledger (registered by the host instead of ours): name what the options point at.
+        if (options.Provider == LedgerProvider.Sqlite)
+        {
+            return $"path {Path.GetFullPath(options.SqlitePath)}";
         }
 
         var builder = new NpgsqlConnectionStringBuilder(LedgerServiceCollectionExtensions.ResolveConnectionString(options));

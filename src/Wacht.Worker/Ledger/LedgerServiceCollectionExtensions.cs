@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Ledger;
 
@@ -40,8 +41,8 @@ public static class LedgerServiceCollectionExtensions
             var protector = sp.GetRequiredService<SecretProtector>();
             var time = sp.GetRequiredService<TimeProvider>();
             return options.Provider == LedgerProvider.PostgreSql
-                ? new PostgresCommandLedger(sp.GetRequiredService<LedgerDataSource>().DataSource, protector, time, options.CommandTimeout)
-                : new SqliteCommandLedger(options.SqlitePath, protector, time, options.CommandTimeout);
+                ? SqlLedger.ForPostgres(sp.GetRequiredService<LedgerDataSource>().DataSource, protector, time, options.CommandTimeout)
+                : SqlLedger.ForSqlite(options.SqlitePath, protector, time, options.CommandTimeout);
         });
         // The same instance: both interfaces are one ledger on one database (migrated once at start-up).
         services.TryAddSingleton<IJobLedger>(static sp => (IJobLedger)sp.GetRequiredService<ICommandLedger>());

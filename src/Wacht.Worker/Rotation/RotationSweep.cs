@@ -82,6 +82,7 @@ public sealed partial class RotationSweep(
         var skipped = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var candidates = new ConcurrentQueue<Candidate>();
         var warnings = new ConcurrentQueue<SweepDecision>();
+        var oldest = new ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var warned = 0;
 
         var totals = await walker.WalkAsync(
@@ -98,6 +99,11 @@ public sealed partial class RotationSweep(
 
                 var last = await commandLedger.FindLastRotationAsync(deploymentId, visit.Client.Id, ct);
                 var evaluation = RotationPolicy.Evaluate(deploymentId, visit.App, visit.Client, last, startedAt, settings, filter);
+                if (evaluation.Verdict != RotationVerdict.Due)
+                {
+                    Oldest(oldest, deploymentId, evaluation);
+                }
+
                 switch (evaluation.Verdict)
                 {
                     case RotationVerdict.Due:
@@ -150,6 +156,12 @@ public sealed partial class RotationSweep(
             var commandId = RotationPolicy.CommandId(visit.DeploymentId, visit.Client.Id, windowStart);
             var reason = RotationPolicy.Reason(evaluation.Age, settings.MaxSecretAge);
             string action;
+            if (i >= settings.MaxRotationsPerSweep || dryRun)
+            {
+                // Not rotated by this sweep: the secret keeps its age.
+                Oldest(oldest, visit.DeploymentId, evaluation);
+            }
+
             if (i >= settings.MaxRotationsPerSweep)
             {
                 deferred++;
@@ -181,6 +193,7 @@ public sealed partial class RotationSweep(
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
+                    Oldest(oldest, visit.DeploymentId, evaluation);
                     sendFailures++;
                     var failure = CommandFailure.From(e);
                     errors.Add(new JobError(visit.DeploymentId, visit.App.Slug, visit.Client.Id, failure.Code, failure.Message));
@@ -190,6 +203,9 @@ public sealed partial class RotationSweep(
 
                 rotated++;
                 action = SweepActions.Rotate;
+
+                // Rotated by this sweep: the deployment is measured even when every secret of it was rotated.
+                oldest.GetOrAdd(visit.DeploymentId, TimeSpan.Zero);
                 LogSent(runId, visit.DeploymentId, visit.App.Slug, visit.Client.Id, visit.Client.ClientId, commandId, reason);
             }
 
@@ -241,6 +257,7 @@ public sealed partial class RotationSweep(
             cancellationToken);
         await bus.Publish(summary, cancellationToken);
         metrics.Completed(summary);
+        metrics.SweepMeasured(oldest);
         LogCompleted(runId, request.Trigger, dryRun, summary.Deployments, summary.ClientsSeen, summary.Due, summary.Rotated, deferred, summary.Warned, summary.Failed);
 
         decisions.Sort(static (a, b) =>
@@ -292,6 +309,15 @@ public sealed partial class RotationSweep(
             evaluation.Age,
             commandId,
             reason);
+
+    /// <summary>Keeps the oldest secret age seen per deployment (for the <c>wacht_worker.secret.oldest_age</c> gauge).</summary>
+    private static void Oldest(ConcurrentDictionary<string, TimeSpan> oldest, string deploymentId, RotationEvaluation evaluation)
+    {
+        if (evaluation.SecretIssuedAt is not null)
+        {
+            oldest.AddOrUpdate(deploymentId, evaluation.Age, (_, age) => age >= evaluation.Age ? age : evaluation.Age);
+        }
+    }
 
     private sealed record Candidate(ClientVisit Visit, RotationEvaluation Evaluation);
 

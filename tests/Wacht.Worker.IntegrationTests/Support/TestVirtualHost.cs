@@ -45,6 +45,14 @@ public sealed class TestVirtualHost(RabbitMqBroker broker, string name) : IAsync
         }
     }
 
+    /// <summary>The consumers the broker has on a queue right now (a passive declare; the management API's figures lag).</summary>
+    public async Task<uint> ConsumerCountAsync(string queue)
+    {
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+    }
+
     /// <summary>Takes the first message of a queue (or null), acknowledging it.</summary>
     public async Task<string?> GetAsync(string queue)
     {

@@ -10,7 +10,7 @@ public sealed class UsageErrorTests
     [InlineData("swep", "unknown command 'swep'; did you mean 'sweep'?")]
     [InlineData("Sweep", "unknown command 'Sweep'; did you mean 'sweep'?")]
     [InlineData("audti", "unknown command 'audti'; did you mean 'audit'?")]
-    [InlineData("rotate", "unknown command 'rotate' (commands: demo, sweep, audit)")]
+    [InlineData("rotate", "unknown command 'rotate' (commands: demo, sweep, audit, healthcheck)")]
     [InlineData("sweep --dryrun", "unknown option '--dryrun' for 'Wacht.Worker sweep'; did you mean '--dry-run'?")]
     [InlineData("sweep --dry-run --nowait", "unknown option '--nowait' for 'Wacht.Worker sweep'; did you mean '--no-wait'?")]
     [InlineData("audit --wiat 5", "unknown option '--wiat' for 'Wacht.Worker audit'; did you mean '--wait'?")]

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Wacht.Client;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -82,7 +83,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var start = Rotation();
         await Ledger.BeginAsync(start, CancellationToken.None);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(1));
 
         var duplicate = await Ledger.BeginAsync(start with { AppSlug = "other", Reason = "again" }, CancellationToken.None);
@@ -105,6 +106,97 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Begin_WithAPayloadFingerprintAndValidatedUser_StoresThemAndReturnsThem()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:payload-1", ValidatedUser = "ops@example.com" };
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+
+        Assert.Equal("sha256:payload-1", record.Fingerprint);
+        Assert.Equal("ops@example.com", record.ValidatedUser);
+        Assert.Equal(record, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Begin_Duplicate_ReturnsTheFingerprintAndValidatedUserFirstStored()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:first", ValidatedUser = "alice@example.com" };
+        await Ledger.BeginAsync(start, CancellationToken.None);
+
+        var other = await Ledger.BeginAsync(start with { Fingerprint = "sha256:second", ValidatedUser = "mallory@example.com" }, CancellationToken.None);
+        var without = await Ledger.BeginAsync(start with { Fingerprint = null, ValidatedUser = null }, CancellationToken.None);
+
+        Assert.Equal(("sha256:first", "alice@example.com"), (other.Fingerprint, other.ValidatedUser));
+        Assert.Equal(("sha256:first", "alice@example.com"), (without.Fingerprint, without.ValidatedUser));
+    }
+
+    [Fact]
+    public async Task Begin_WithoutFingerprintOrValidatedUser_KeepsThemNull_EvenWhenADuplicateBringsThem()
+    {
+        var start = Rotation();
+
+        var record = await Ledger.BeginAsync(start, CancellationToken.None);
+        var duplicate = await Ledger.BeginAsync(start with { Fingerprint = "sha256:late", ValidatedUser = "late@example.com" }, CancellationToken.None);
+
+        Assert.Null(record.Fingerprint);
+        Assert.Null(record.ValidatedUser);
+        Assert.Equal(record, duplicate);
+    }
+
+    [Fact]
+    public async Task FingerprintAndValidatedUser_StayWithTheCommandThroughItsStates()
+    {
+        var start = Rotation() with { Fingerprint = "sha256:payload-2", ValidatedUser = "ops@example.com" };
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+        await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+
+        var reopened = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal(CommandState.PendingDelivery, reopened.State);
+        Assert.Equal(("sha256:payload-2", "ops@example.com"), (reopened.Fingerprint, reopened.ValidatedUser));
+        Assert.Equal(reopened, await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Outcome_AndJobSummary_LongerThan4000Characters_AreKeptWhole()
+    {
+        // Dapper sizes short string parameters at 4,000 characters; longer values must not be cut.
+        var json = "{\"detail\":\"" + new string('x', 10_000) + "\"}";
+        var start = await BeginRotationAsync();
+        var outcome = new RecordedOutcome(false, "SecretRotationFailed", json, false);
+        var run = Run(JobNames.GrantAudit, Start) with { SummaryJson = json };
+
+        await Ledger.CompleteAsync(start.CommandId, outcome, CancellationToken.None);
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+
+        Assert.Equal(outcome, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.Outcome);
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_ManyCommandsAtOnce_AllRecordedWithoutErrors()
+    {
+        // More writers than the ledger's old comfortable limit (16): they must wait for each other, not fail.
+        var starts = Enumerable.Range(0, 48).Select(i => Rotation($"client-{i % 8}")).ToList();
+
+        await Task.WhenAll(starts.Select(start => Task.Run(async () =>
+        {
+            await Ledger.BeginAsync(start, CancellationToken.None);
+            await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+            await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
+        })));
+
+        foreach (var start in starts)
+        {
+            var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+            Assert.Equal(CommandState.Failed, record!.State);
+            Assert.Equal(1, record.RotateCalls);
+        }
+    }
+
+    [Fact]
     public async Task Find_UnknownCommand_ReturnsNull()
     {
         Assert.Null(await Ledger.FindAsync(Guid.NewGuid(), CancellationToken.None));
@@ -116,8 +208,8 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         var start = await BeginRotationAsync();
         Time.Advance(TimeSpan.FromSeconds(5));
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
 
         var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
         Assert.Equal(CommandState.Rotating, record!.State);
@@ -131,7 +223,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var id = Guid.NewGuid();
 
-        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(id, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(id, null, CancellationToken.None));
 
         Assert.Equal(id, ex.CommandId);
         Assert.Null(ex.State);
@@ -142,72 +234,122 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var start = await StorePendingAsync();
 
-        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None));
 
         Assert.Equal(CommandState.PendingDelivery, ex.State);
     }
 
     [Fact]
-    public async Task MarkRotating_RecordsTheIntentTimeForOtherCommands()
+    public async Task MarkRotating_WithAnInFlightDeadline_ReportsItForTheClient_UntilTheCallSettles()
     {
         var start = await BeginRotationAsync();
-        Time.Advance(TimeSpan.FromSeconds(5));
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
 
-        Assert.Equal(Start.AddSeconds(5), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", start.CommandId, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(2), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(2), (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.RotateInFlightUntil);
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+
+        await Ledger.SettleRotateAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(CommandState.Rotating, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.State);
     }
 
     [Fact]
-    public async Task MarkRotating_Again_MovesTheIntentTimeForward()
+    public async Task StorePendingSecret_SettlesTheRotateCall()
     {
         var start = await BeginRotationAsync();
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
-        Time.Advance(TimeSpan.FromMinutes(2));
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.StorePendingSecretAsync(start.CommandId, new PendingSecret("oc_Y2xpZW50LTQy", new ClientSecret(SecretText), Start), CancellationToken.None);
 
-        Assert.Equal(Start.AddMinutes(2), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
     }
 
     [Fact]
-    public async Task FindLatestRotateIntent_ReturnsTheLatestOfTheClientsOtherRotations()
+    public async Task MarkRotating_Again_ReplacesTheDeadline()
     {
-        var later = await BeginRotationAsync();
-        var earlier = await BeginRotationAsync();
-        var asking = await BeginRotationAsync();
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
+
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(Start.AddMinutes(5), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(2, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.RotateCalls);
+    }
+
+    [Fact]
+    public async Task SettleRotate_OutsideRotating_IsRefused()
+    {
+        var start = await BeginRotationAsync();
+
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.SettleRotateAsync(start.CommandId, CancellationToken.None));
+
+        Assert.Equal(CommandState.Received, ex.State);
+    }
+
+    [Fact]
+    public async Task FindRotateInFlightUntil_ReturnsTheLatestDeadlineOfTheClientsRotateCommands()
+    {
+        var first = await BeginRotationAsync();
+        var second = await BeginRotationAsync();
+        var settled = await BeginRotationAsync();
         var otherClient = await BeginRotationAsync("client-43");
         var otherDeployment = Rotation() with { DeploymentId = "999" };
         await Ledger.BeginAsync(otherDeployment, CancellationToken.None);
         var otherKind = Rotation() with { Kind = "revoke-grant" };
         await Ledger.BeginAsync(otherKind, CancellationToken.None);
-        await BeginRotationAsync(); // Never marked: no intent.
+        await BeginRotationAsync(); // Never marked: no call.
 
-        await MarkRotatingAtAsync(earlier, TimeSpan.FromMinutes(1));
-        await MarkRotatingAtAsync(later, TimeSpan.FromMinutes(3));
-        await MarkRotatingAtAsync(asking, TimeSpan.FromMinutes(10));
-        await MarkRotatingAtAsync(otherClient, TimeSpan.FromMinutes(20));
-        await MarkRotatingAtAsync(otherDeployment, TimeSpan.FromMinutes(30));
-        await MarkRotatingAtAsync(otherKind, TimeSpan.FromMinutes(40));
+        await Ledger.MarkRotatingAsync(first.CommandId, Start.AddMinutes(1), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(second.CommandId, Start.AddMinutes(3), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(settled.CommandId, Start.AddMinutes(10), CancellationToken.None);
+        await Ledger.SettleRotateAsync(settled.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherClient.CommandId, Start.AddMinutes(20), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherDeployment.CommandId, Start.AddMinutes(30), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherKind.CommandId, Start.AddMinutes(40), CancellationToken.None);
 
-        var latest = await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", asking.CommandId, CancellationToken.None);
-
-        Assert.Equal(Start.AddMinutes(3), latest);
-        Assert.Equal(Start.AddMinutes(10), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", later.CommandId, CancellationToken.None));
-        Assert.Equal(Start.AddMinutes(20), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", asking.CommandId, CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", otherClient.CommandId, CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("999", "client-42", otherDeployment.CommandId, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(3), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(20), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(30), await Ledger.FindRotateInFlightUntilAsync("999", "client-42", CancellationToken.None));
     }
 
     [Fact]
-    public async Task FindLatestRotateIntent_WithoutAnyIntent_ReturnsNull()
+    public async Task RecordRoute_IsKeptWithTheCommand_AndNotChangedOnceItIsTerminal()
     {
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        var start = await BeginRotationAsync();
 
-        await BeginRotationAsync();
+        await Ledger.RecordRouteAsync(start.CommandId, "apps", "vault-prod", "secret/data/apps/client-42", CancellationToken.None);
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", false), CancellationToken.None);
+        await Ledger.RecordRouteAsync(start.CommandId, "other", "file", "x.json", CancellationToken.None);
 
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Equal(("apps", "vault-prod", "secret/data/apps/client-42"), (record!.Route, record.Destination, record.DestinationKey));
+        var terminal = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(("apps", "vault-prod", "secret/data/apps/client-42"), (terminal!.Route, terminal.Destination, terminal.DestinationKey));
+    }
+
+    [Fact]
+    public async Task RotationHistory_KeepsTheSenderRouteAndVerificationTime()
+    {
+        var start = await BeginRotationAsync();
+        var rotation = RotationOf(start, Start.AddMinutes(1)) with { SentBy = "ci-deployer", Route = "apps", VerifiedAt = Start.AddMinutes(1).AddSeconds(2) };
+
+        await Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
+
+        Assert.Equal(rotation, await Ledger.FindLastRotationAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindRotateInFlightUntil_WithoutAnyCallInFlight_ReturnsNull()
+    {
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
     }
 
     [Fact]
@@ -384,14 +526,14 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
 
         await rekeyed.AbandonPendingSecretAsync(start.CommandId, CancellationToken.None);
         Time.Advance(TimeSpan.FromSeconds(30));
-        await rekeyed.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await rekeyed.MarkRotatingAsync(start.CommandId, Start.AddMinutes(3), CancellationToken.None);
+        Assert.Equal(Start.AddMinutes(3), await rekeyed.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
         await rekeyed.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
 
         var record = await rekeyed.FindAsync(start.CommandId, CancellationToken.None);
         Assert.Equal(CommandState.PendingDelivery, record!.State);
         Assert.Equal(2, record.RotateCalls);
         Assert.Equal(SecretText, (await rekeyed.ReadPendingSecretAsync(start.CommandId, CancellationToken.None))!.Secret.Reveal());
-        Assert.Equal(Start.AddSeconds(30), await rekeyed.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
         await DisposeIfNeededAsync(rekeyed);
     }
 
@@ -465,7 +607,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     public async Task Reopen_RetryableFailureWithoutSecret_ReturnsToReceived()
     {
         var start = await BeginRotationAsync();
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
 
         var record = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
@@ -541,7 +683,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await Ledger.CompleteRotationAsync(rotated.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
         var rotatedRecord = await Ledger.FindAsync(rotated.CommandId, CancellationToken.None);
         // Precondition: the store really is at version 1 (no column for the rotate intent yet).
-        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.MarkRotatingAsync(received.CommandId, null, CancellationToken.None));
         Time.Advance(TimeSpan.FromMinutes(5));
 
         await Ledger.InitializeAsync(CancellationToken.None);
@@ -549,9 +691,38 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         Assert.Equal(received, await Ledger.FindAsync(received.CommandId, CancellationToken.None));
         Assert.Equal(rotatedRecord, await Ledger.FindAsync(rotated.CommandId, CancellationToken.None));
         Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", Guid.NewGuid(), CancellationToken.None));
-        await Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None);
-        Assert.Equal(Time.GetUtcNow(), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+        await Ledger.MarkRotatingAsync(received.CommandId, Time.GetUtcNow().AddMinutes(2), CancellationToken.None);
+        Assert.Equal(Time.GetUtcNow().AddMinutes(2), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_OfASchemaVersionThreeDatabase_MigratesWithoutLosingRows_ThenStoresFingerprints()
+    {
+        await RecreateStoreAtSchemaVersionAsync(3);
+        var pending = await StorePendingAsync();
+        var rotation = await RotateAsync("client-43", Start.AddMinutes(1));
+        var run = Run(JobNames.GrantAudit, Start);
+        await Jobs.RecordJobRunAsync(run, CancellationToken.None);
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        var findings = Enumerable.Range(0, 30).Select(i => Finding($"grant-{i:D2}")).ToList();
+        await Jobs.RecordPublishedFindingsAsync(findings, CancellationToken.None);
+        var pendingRecord = await Ledger.FindAsync(pending.CommandId, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(pendingRecord, await Ledger.FindAsync(pending.CommandId, CancellationToken.None));
+        Assert.Null(pendingRecord!.Fingerprint);
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(pending.CommandId, CancellationToken.None))!.Secret.Reveal());
+        Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal(rotation, await Ledger.FindLastRotationAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal([run], await Jobs.ListJobRunsAsync(JobNames.GrantAudit, 10, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordDueWarningAsync("7283910238471", "client-42", Today, CancellationToken.None));
+        Assert.Equal(findings, await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+        var withPayload = Rotation() with { Fingerprint = "sha256:payload-3", ValidatedUser = "ops@example.com" };
+        Assert.Equal("sha256:payload-3", (await Ledger.BeginAsync(withPayload, CancellationToken.None)).Fingerprint);
+        Assert.Equal("ops@example.com", (await Ledger.FindAsync(withPayload.CommandId, CancellationToken.None))!.ValidatedUser);
     }
 
     [Fact]
@@ -775,6 +946,18 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishedFindings_ManyForgottenInOneCall_LeaveExactlyTheOthers()
+    {
+        var findings = Enumerable.Range(0, 300).Select(i => Finding($"grant-{i:D4}")).ToList();
+        await Jobs.RecordPublishedFindingsAsync(findings, CancellationToken.None);
+        var resolved = findings.Where((_, i) => i % 2 == 0).Select(static f => (f.GrantId, f.Kind)).Append(("grant-9999", "stale-grant")).ToList();
+
+        await Jobs.ForgetPublishedFindingsAsync("7283910238471", resolved, CancellationToken.None);
+
+        Assert.Equal(findings.Where((_, i) => i % 2 == 1), await Jobs.ListPublishedFindingsAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task PublishedFindings_EmptyCall_RecordsNothing()
     {
         await Jobs.RecordPublishedFindingsAsync([], CancellationToken.None);
@@ -827,7 +1010,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     protected async Task<CommandStart> StorePendingAsync(string oauthClientId = "client-42")
     {
         var start = await BeginRotationAsync(oauthClientId);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
         return start;
     }
@@ -840,12 +1023,6 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         return rotation;
     }
 
-    private async Task MarkRotatingAtAsync(CommandStart start, TimeSpan sinceStart)
-    {
-        Time.SetUtcNow(Start + sinceStart);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
-    }
-
     /// <summary>Replaces the test's store with a fresh one migrated only up to <paramref name="version"/>.</summary>
     private async Task RecreateStoreAtSchemaVersionAsync(int version)
     {
@@ -853,12 +1030,9 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await DeleteStoreAsync();
         await CreateStoreAsync();
         _ledger = OpenLedger(Protector, Time);
-        await (_ledger switch
-        {
-            SqliteCommandLedger sqlite => sqlite.InitializeAsync(version, CancellationToken.None),
-            PostgresCommandLedger postgres => postgres.InitializeAsync(version, CancellationToken.None),
-            _ => throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."),
-        });
+        await (_ledger is SqlLedger sql
+            ? sql.InitializeAsync(version, CancellationToken.None)
+            : throw new NotSupportedException($"No partial migration for {_ledger.GetType().Name}."));
     }
 
     private static RotationRecord RotationOf(CommandStart start, DateTimeOffset rotatedAt) =>

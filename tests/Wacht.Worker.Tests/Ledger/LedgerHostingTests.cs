@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -82,7 +83,7 @@ public sealed class LedgerHostingTests : IDisposable
         var jobs = host.Services.GetRequiredService<IJobLedger>();
 
         Assert.Same(host.Services.GetRequiredService<ICommandLedger>(), jobs);
-        Assert.IsType<SqliteCommandLedger>(jobs);
+        Assert.Equal(LedgerProvider.Sqlite, Assert.IsType<SqlLedger>(jobs).Provider);
         Assert.Single(builder.Services, static d => d.ServiceType == typeof(IJobLedger));
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 
 namespace Wacht.Worker.Tests.Ledger;
 
@@ -240,7 +241,7 @@ public sealed class LedgerOptionsValidationTests : IDisposable
     {
         using var provider = Build(new() { ["Worker:Ledger:EncryptionKey"] = _key, ["Worker:Ledger:SqlitePath"] = "ignored.db" }, twice: true);
 
-        Assert.IsType<SqliteCommandLedger>(provider.GetRequiredService<ICommandLedger>());
+        Assert.Equal(LedgerProvider.Sqlite, Assert.IsType<SqlLedger>(provider.GetRequiredService<ICommandLedger>()).Provider);
         Assert.IsType<InProcessClientLock>(provider.GetRequiredService<IClientLock>());
         Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>());
         Assert.Single(provider.GetServices<IValidateOptions<LedgerOptions>>());
@@ -256,7 +257,7 @@ public sealed class LedgerOptionsValidationTests : IDisposable
             ["Worker:Ledger:EncryptionKey"] = _key,
         });
 
-        Assert.IsType<PostgresCommandLedger>(provider.GetRequiredService<ICommandLedger>());
+        Assert.Equal(LedgerProvider.PostgreSql, Assert.IsType<SqlLedger>(provider.GetRequiredService<ICommandLedger>()).Provider);
         Assert.IsType<PostgresClientLock>(provider.GetRequiredService<IClientLock>());
     }
 

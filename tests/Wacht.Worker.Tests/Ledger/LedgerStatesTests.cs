@@ -1,4 +1,5 @@
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 using Wacht.Worker.Rotation;
 
 namespace Wacht.Worker.Tests.Ledger;
@@ -28,6 +29,6 @@ public sealed class LedgerStatesTests
     [Fact]
     public void RotateIntents_AreLookedUpByTheKindRotationsAreRecordedWith()
     {
-        Assert.Equal(RotateSecretHandler.CommandKind, LedgerSchema.RotateSecretKind);
+        Assert.Equal(RotateSecretHandler.CommandKind, SqlLedger.RotateSecretKind);
     }
 }

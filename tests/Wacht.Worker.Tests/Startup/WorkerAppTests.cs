@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Wacht.Worker.Commands;
-using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Rotation;
 using Wacht.Worker.Startup;
@@ -89,9 +87,11 @@ public sealed class WorkerAppTests : IDisposable
 
         using var scope = app.Host.Services.CreateScope();
         var services = scope.ServiceProvider;
-        Assert.Equal(service, services.GetService<CommandConsumer<RotateSecret, SecretRotated, SecretRotationFailed>>() is not null);
-        Assert.Equal(service, services.GetService<CommandConsumer<RevokeGrant, GrantRevoked, GrantRevocationFailed>>() is not null);
-        Assert.Equal(service, services.GetService<CommandConsumer<SyncScopes, ScopesSynced, ScopeSyncFailed>>() is not null);
+        foreach (var handler in Worker.Commands.CommandHandlers.All)
+        {
+            Assert.Equal(service, services.GetService(handler.Consumer) is not null);
+        }
+
         Assert.Equal(service, services.GetServices<IHostedService>().Any(static s => s.GetType().FullName == "Quartz.QuartzHostedService"));
 
         // The sender still validates the schedule's settings and runs the jobs on demand.

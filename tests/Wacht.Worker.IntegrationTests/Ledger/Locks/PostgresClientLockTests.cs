@@ -48,9 +48,15 @@ public sealed class PostgresClientLockTests : IAsyncLifetime
         var held = await A.AcquireAsync("7283910238471/client-42", CancellationToken.None);
 
         // The database ends A's session (as an idle timeout or a failover would): the server drops its advisory locks.
+        // Only sessions of this test's database: the server is shared with tests running in parallel (a ledger
+        // migrating under its advisory lock in another database was terminated too, failing that test at random).
         await using (var admin = _database!.CreateDataSource())
         await using (var terminate = admin.CreateCommand(
-            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid();"))
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database());
+            """))
         {
             await terminate.ExecuteNonQueryAsync();
         }

@@ -1,11 +1,12 @@
 using Npgsql;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Ledger.Sql;
 using Wacht.Worker.Tests.Ledger;
 
-namespace Wacht.Worker.IntegrationTests.Ledger;
+namespace Wacht.Worker.IntegrationTests.Ledger.Sql;
 
 /// <summary>The shared ledger behaviour against a fresh PostgreSQL database per test.</summary>
-public sealed class PostgresCommandLedgerTests : LedgerBehaviourTests
+public sealed class PostgresLedgerTests : LedgerBehaviourTests
 {
     private PostgresDatabase? _database;
 
@@ -22,7 +23,7 @@ public sealed class PostgresCommandLedgerTests : LedgerBehaviourTests
     }
 
     protected override ICommandLedger OpenLedger(SecretProtector protector, TimeProvider timeProvider) =>
-        new PostgresCommandLedger(Database.CreateDataSource(), protector, timeProvider, TimeSpan.FromSeconds(30));
+        SqlLedger.ForPostgres(Database.CreateDataSource(), protector, timeProvider, TimeSpan.FromSeconds(30));
 
     protected override async Task<byte[]?> ReadRawPendingSecretAsync(Guid commandId)
     {
