@@ -28,6 +28,10 @@ namespace Wacht.Worker.Secrets.AzureKeyVault;
 /// that moment; and if the worker that wrote the older secret dies before it settles, the older secret stays current
 /// until the next delivery to that name (the worker with the newer secret had already returned <c>Written</c>).
 /// Kubernetes and Vault have no such window (their writes are conditional); AWS neither (the label move is).</para>
+/// <para>A delivery Wacht was just seen to accept (<see cref="SecretDelivery.VerifiedCurrent"/>) is the newest whatever
+/// the other versions' tags say, so its settle step puts it back over anything written since. The tags do not record
+/// that check, so a racing worker settling an unverified secret that looks newer would put its own back; the client's
+/// lock, held across delivery, keeps two commands for one client from racing like that.</para>
 /// </remarks>
 public sealed class AzureKeyVaultDestination : ISecretDestination
 {
@@ -192,7 +196,13 @@ public sealed class AzureKeyVaultDestination : ISecretDestination
         return null;
     }
 
-    private static bool IsNewer(SecretStamp candidate, SecretStamp than) => SecretOrdering.Decide(than, candidate) == DeliveryOutcome.Written;
+    /// <summary>
+    /// Whether <paramref name="candidate"/> (another version's tags) beats <paramref name="than"/>. Nothing beats a delivery
+    /// Wacht was just seen to accept (<see cref="SecretStamp.VerifiedCurrent"/>): a version that only looks newer holds a
+    /// secret that no longer works.
+    /// </summary>
+    private static bool IsNewer(SecretStamp candidate, SecretStamp than) =>
+        !than.VerifiedCurrent && SecretOrdering.Decide(than, candidate) == DeliveryOutcome.Written;
 
     private Task<KeyVaultSecret?> GetAsync(string key, string? version, CancellationToken cancellationToken) =>
         CallAsync<KeyVaultSecret?>($"read secret {key}", async ct => await _client.GetSecretAsync(key, version, ct), cancellationToken, notFoundIsNull: true);
