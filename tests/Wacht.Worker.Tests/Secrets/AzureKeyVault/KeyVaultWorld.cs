@@ -3,7 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wacht.Worker.Secrets;
 using Wacht.Worker.Secrets.AzureKeyVault;
 using Wacht.Worker.TestSupport.Fakes;
 using Wacht.Worker.TestSupport.Fakes.Azure;
@@ -53,6 +55,12 @@ internal sealed class KeyVaultWorld : IAsyncDisposable
         return new AzureKeyVaultDestination("kv", options, client, loggerFactory.CreateLogger<AzureKeyVaultDestination>());
     }
 
+    /// <summary>
+    /// The <c>azure-key-vault</c> kind for a worker host on this world: the worker's own validation and client, with the
+    /// test credential and transport (replace the registered kind with it).
+    /// </summary>
+    public ISecretDestinationKind Kind() => new TestKind(this);
+
     public static IConfigurationSection AsSection(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(settings.ToDictionary(s => "Worker:Secrets:Destinations:kv:" + s.Key, s => s.Value))
@@ -67,6 +75,20 @@ internal sealed class KeyVaultWorld : IAsyncDisposable
         }
 
         _certificate.Dispose();
+    }
+
+    private sealed class TestKind(KeyVaultWorld world) : ISecretDestinationKind
+    {
+        public string Kind => AzureKeyVaultDestination.KindName;
+
+        public IEnumerable<string> Validate(string path, IConfigurationSection section) => new AzureKeyVaultDestinationKind().Validate(path, section);
+
+        public ISecretDestination Create(string name, IConfigurationSection section, IServiceProvider services)
+        {
+            var options = AzureKeyVaultDestinationKind.Bind(section);
+            var client = AzureKeyVaultConnection.Create(options, new TestCredential(Token, world.TokenRequests), new HttpClientTransport(TestCertificates.TrustOnly(world._certificate)));
+            return new AzureKeyVaultDestination(name, options, client, services.GetService<ILogger<AzureKeyVaultDestination>>());
+        }
     }
 
     private sealed class TestCredential(string token, ConcurrentQueue<TokenRequestContext> requests) : TokenCredential
