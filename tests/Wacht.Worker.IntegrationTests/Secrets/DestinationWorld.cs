@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wacht.Worker.Secrets;
 using Wacht.Worker.Secrets.AzureKeyVault;
-using Wacht.Worker.TestSupport;
-using Wacht.Worker.Tests.Secrets.AzureKeyVault;
 using Wacht.Worker.Tests.Secrets.Aws;
+using Wacht.Worker.Tests.Secrets.AzureKeyVault;
 using Wacht.Worker.Tests.Secrets.Kubernetes;
 using Wacht.Worker.Tests.Secrets.Vault;
+using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.IntegrationTests.Secrets;
 
