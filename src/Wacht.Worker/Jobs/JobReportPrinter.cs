@@ -2,6 +2,7 @@ using System.Globalization;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Rotation;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Jobs;
 
@@ -38,7 +39,37 @@ internal static class JobReportPrinter
         output.WriteLine();
         output.WriteLine(Invariant($"Clients seen: {s.ClientsSeen}   due: {s.Due}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.Rotated}   {(s.DryRun ? "would warn" : "warned")}: {s.Warned}   failed: {s.Failed}"));
         output.WriteLine("Skipped: " + Counts(s.Skipped, SkipOrder));
+        SecretChecks(output, s.SecretChecks, s.DryRun, report.SecretChecks);
         Errors(output, s.Errors);
+    }
+
+    /// <summary>The validity check: its counts, then one line per client of the run's share that was not simply accepted.</summary>
+    private static void SecretChecks(TextWriter output, SecretCheckSummary? summary, bool dryRun, IReadOnlyList<SecretCheckItem> items)
+    {
+        output.WriteLine();
+        if (summary is null)
+        {
+            output.WriteLine("Delivered secrets: not checked (Worker:RotationSweep:Validity:Enabled is false).");
+            return;
+        }
+
+        output.WriteLine(Invariant(
+            $"Delivered secrets (share {summary.Share:0.###}, slot {summary.Slot + 1} of {summary.Cycle}): accepted {summary.Accepted}   REJECTED {summary.Rejected}   unknown {summary.Unknown}   {(dryRun ? "would rotate" : "rotations requested")}: {summary.RotationsRequested}"));
+        output.WriteLine("Not checked: " + Counts(summary.Skipped, SecretCheckSkipOrder));
+        var shown = items.Where(static i => i.Result != SecretCheckResults.Accepted).ToList();
+        if (shown.Count == 0)
+        {
+            return;
+        }
+
+        var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT ID", 40), ("RESULT", 0), ("WHERE", 50), ("FINGERPRINT", 0), ("DETAIL", DetailWidth), ("COMMAND", 0));
+        foreach (var i in shown)
+        {
+            var where = i.Destination is null ? "-" : $"{i.Destination}:{i.DestinationKey}";
+            table.Add(i.DeploymentId, i.AppSlug, i.ClientId, i.Result, where, i.SecretFingerprint ?? "-", i.Detail ?? "-", ShortId(i.RotateCommandId));
+        }
+
+        table.WriteTo(output);
     }
 
     public static void PrintAudit(AuditReport report, TextWriter output)
@@ -84,6 +115,13 @@ internal static class JobReportPrinter
     [
         SweepSkipReasons.NotDue, SweepSkipReasons.CapReached, SweepSkipReasons.Inactive, SweepSkipReasons.AppInactive,
         SweepSkipReasons.NoSecret, SweepSkipReasons.Filtered,
+    ];
+
+    private static readonly string[] SecretCheckSkipOrder =
+    [
+        SecretCheckSkipReasons.NotInShare, SecretCheckSkipReasons.NothingDelivered, SecretCheckSkipReasons.DestinationUnreadable,
+        SecretCheckSkipReasons.RotationInFlight, SecretCheckSkipReasons.RotationSent, SecretCheckSkipReasons.RateLimited,
+        SweepSkipReasons.NoSecret, SweepSkipReasons.Inactive, SweepSkipReasons.AppInactive, SweepSkipReasons.Filtered,
     ];
 
     private static void Header(TextWriter output, string title, Guid runId, string trigger, bool dryRun, DateTimeOffset startedAt, DateTimeOffset finishedAt, int deployments)

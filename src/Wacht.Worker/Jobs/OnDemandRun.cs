@@ -40,7 +40,8 @@ internal static class OnDemandRun
             static (services, request, ct) => services.GetRequiredService<RotationSweep>().RunAsync(request, ct),
             JobReportPrinter.PrintSweep,
             static report => (report.Summary.DryRun, report.Summary.Errors.Count,
-                [.. report.Decisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value)]),
+                [.. report.Decisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
+                    .. report.SecretChecks.Where(i => i.Detail == SecretCheckRemediations.RotateRequested && i.RotateCommandId is not null).Select(i => i.RotateCommandId!.Value)]),
             cancellationToken);
 
     public static Task<int> AuditAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>

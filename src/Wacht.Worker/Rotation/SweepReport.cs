@@ -3,4 +3,8 @@ using Wacht.Worker.Contracts;
 namespace Wacht.Worker.Rotation;
 
 /// <summary>The outcome of one sweep: the published summary, and (when collected) one decision per due or nearly due client.</summary>
-public sealed record SweepReport(RotationSweepCompleted Summary, IReadOnlyList<SweepDecision> Decisions);
+public sealed record SweepReport(RotationSweepCompleted Summary, IReadOnlyList<SweepDecision> Decisions)
+{
+    /// <summary>When collected: what the validity check found for each client of the run's share.</summary>
+    public IReadOnlyList<Validity.SecretCheckItem> SecretChecks { get; init; } = [];
+}

@@ -2,6 +2,7 @@ using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Rotation;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Tests.Scheduling;
 
@@ -51,6 +52,61 @@ public sealed class JobReportPrinterTests
         // The columns line up: every row's ACTION cell starts where the header's does.
         var header = Assert.Single(lines, l => l.StartsWith("DEPLOYMENT", StringComparison.Ordinal));
         Assert.Equal(header.IndexOf("ACTION", StringComparison.Ordinal), rotateRow.IndexOf("rotate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sweep_PrintsTheSecretChecks_CountsAndOneRowPerClientNotAccepted()
+    {
+        var rotateId = Guid.Parse("9a8b7c6d-4e5f-6071-8293-a4b5c6d7e8f9");
+        var report = new SweepReport(
+            new RotationSweepCompleted
+            {
+                RunId = Guid.NewGuid(),
+                Trigger = JobTriggers.Manual,
+                StartedAt = Started,
+                FinishedAt = Started.AddSeconds(1),
+                SecretChecks = new SecretCheckSummary
+                {
+                    Share = 0.25,
+                    Cycle = 4,
+                    Slot = 2,
+                    Accepted = 3,
+                    Rejected = 1,
+                    RotationsRequested = 1,
+                    Skipped = new Dictionary<string, int> { [SecretCheckSkipReasons.NotInShare] = 9, [SweepSkipReasons.NoSecret] = 2 },
+                },
+            },
+            [])
+        {
+            SecretChecks =
+            [
+                new("7283910238471", "analytics-api", "oc_1", "cid_ok", SecretCheckResults.Accepted, null, "files", "a/b/cid_ok.json", "111111111111", null),
+                new("7283910238471", "analytics-api", "oc_2", "cid_dead", SecretCheckResults.Rejected, SecretCheckRemediations.RotateRequested, "files", "a/b/cid_dead.json", "abcdef012345", rotateId),
+                new("7283910238471", "billing", "oc_3", "cid_none", SecretCheckResults.Skipped, "nothing_delivered: files:c/d/cid_none.json holds no secret", null, null, null, null),
+            ],
+        };
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintSweep(report, output);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("Delivered secrets (share 0.25, slot 3 of 4): accepted 3   REJECTED 1   unknown 0   rotations requested: 1", lines);
+        Assert.Contains(
+            "Not checked: not_in_share 9, nothing_delivered 0, destination_unreadable 0, rotation_in_flight 0, rotation_sent 0, rate_limited 0, no_secret 2, inactive 0, app_inactive 0, filtered 0",
+            lines);
+        Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_dead\s+rejected\s+files:a/b/cid_dead.json\s+abcdef012345\s+rotate_requested\s+9a8b7c6d$", Assert.Single(lines, l => l.Contains("cid_dead", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l.Contains("cid_none", StringComparison.Ordinal) && l.Contains("skipped", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("cid_ok", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sweep_SaysWhenTheSecretChecksAreOff()
+    {
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintSweep(new SweepReport(new RotationSweepCompleted { StartedAt = Started, FinishedAt = Started }, []), output);
+
+        Assert.Contains("Delivered secrets: not checked (Worker:RotationSweep:Validity:Enabled is false).", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
