@@ -1,4 +1,3 @@
-using MassTransit;
 using Wacht.Emulator;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Tests.Support;
