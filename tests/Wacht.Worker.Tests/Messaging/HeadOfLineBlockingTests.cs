@@ -26,7 +26,12 @@ public sealed class HeadOfLineBlockingTests
             Now = SeededWorld.Now,
         });
         // Two execution slots: before the fix, the busy client's first command and one waiting behind it took both.
-        await using var world = await SeededWorld.StartAsync(seed, configure: s => s["Worker:Messaging:ConcurrentMessageLimit"] = "2");
+        // The held call must outlast the test's waits: no attempt timeout (and so no retry) while it is held.
+        await using var world = await SeededWorld.StartAsync(seed, configure: s =>
+        {
+            s["Worker:Messaging:ConcurrentMessageLimit"] = "2";
+            s[$"Wacht:Deployments:{seed.Deployments[0].Id}:RequestTimeout"] = "00:02:00";
+        });
         var deployment = seed.Deployments[0];
         var app = deployment.Apps[0];
         var (busy, other) = (app.Clients[0], app.Clients[1]);
