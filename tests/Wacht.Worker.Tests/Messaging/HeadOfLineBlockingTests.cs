@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Wacht.Emulator;
 using Wacht.Worker.Contracts;
+using Wacht.Worker.Ledger;
 using Wacht.Worker.Tests.Support;
 
 namespace Wacht.Worker.Tests.Messaging;
@@ -63,25 +65,31 @@ public sealed class HeadOfLineBlockingTests
         await endpoint.Send(otherCommand, timeout.Token);
 
         // The other client's command runs while the busy client's first command is still held.
-        var otherDone = await EventuallyAsync(() => Ended(world, otherCommand.CommandId), TimeSpan.FromSeconds(20));
+        var otherDone = await EventuallyAsync(() => EndedAsync(world, otherCommand.CommandId), TimeSpan.FromSeconds(20));
         Assert.True(otherDone, "Another client's command waited behind the busy client's queued commands (head-of-line blocking).");
         Assert.Single(world.Emulator.Holds.Held);
-        Assert.DoesNotContain(busyCommands, c => Ended(world, c.CommandId));
+        foreach (var command in busyCommands)
+        {
+            Assert.False(await EndedAsync(world, command.CommandId), "a command for the busy client ended while the first one was still held");
+        }
 
         await world.Emulator.Holds.ReleaseAllAsync(timeout.Token);
-        Assert.True(await EventuallyAsync(() => busyCommands.All(c => Ended(world, c.CommandId)), TimeSpan.FromSeconds(30)), "the busy client's commands did not all end");
+        Assert.True(await EventuallyAsync(async () => (await Task.WhenAll(busyCommands.Select(c => EndedAsync(world, c.CommandId)))).All(static e => e), TimeSpan.FromSeconds(30)), "the busy client's commands did not all end");
         var revoked = world.Harness.Published.Select<GrantRevoked>().Select(static m => m.Context.Message.CommandId).ToList();
         Assert.Equal(busyCommands.Select(static c => c.CommandId), revoked.Where(id => busyCommands.Any(c => c.CommandId == id)));
     }
 
-    private static bool Ended(SeededWorld world, Guid commandId) =>
-        world.Harness.Published.Select<GrantRevoked>().Any(m => m.Context.Message.CommandId == commandId)
-        || world.Harness.Published.Select<GrantRevocationFailed>().Any(m => m.Context.Message.CommandId == commandId);
+    /// <summary>
+    /// Whether the command's outcome is recorded (the ledger, read without waiting: the harness's published-message
+    /// lists wait for more messages while the bus is busy, and the held command keeps it busy).
+    /// </summary>
+    private static async Task<bool> EndedAsync(SeededWorld world, Guid commandId) =>
+        await world.Services.GetRequiredService<ICommandLedger>().FindAsync(commandId, CancellationToken.None) is { IsTerminal: true };
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
     {
         using var deadline = new CancellationTokenSource(within);
-        while (!condition())
+        while (!await condition())
         {
             try
             {
@@ -89,7 +97,7 @@ public sealed class HeadOfLineBlockingTests
             }
             catch (OperationCanceledException)
             {
-                return condition();
+                return await condition();
             }
         }
 
