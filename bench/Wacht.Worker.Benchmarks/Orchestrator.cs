@@ -21,6 +21,7 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
     private readonly string _work = Directory.CreateTempSubdirectory("wacht-bench-").FullName;
     private readonly List<(BenchSize Size, int LatencyMs, ChildResult Audit)> _audits = [];
     private int _children;
+    private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +36,9 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
             }
 
             PrintScaling();
-            return 0;
+
+            // A slow figure never fails the run; a part that failed or saw the wrong world does (CI's smoke run).
+            return _failed ? 1 : 0;
         }
         finally
         {
@@ -117,6 +120,7 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
         Check(floor, "audit floor");
         if (worker.Grants != size.TotalGrants)
         {
+            _failed = true;
             Write($"!! the worker's audit saw {worker.Grants:N0} grants of {size.TotalGrants:N0}");
         }
     }
@@ -334,6 +338,7 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
     {
         if (result.ExitCode != 0 || result.Error is not null)
         {
+            _failed = true;
             Write($"!! {what} failed (exit code {result.ExitCode}): {result.Error}");
         }
     }
