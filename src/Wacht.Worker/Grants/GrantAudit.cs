@@ -19,8 +19,11 @@ namespace Wacht.Worker.Grants;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Memory holds one client's grants per parallel visit and the run's counters; findings are kept for the whole run only
-/// when <see cref="JobRunRequest.CollectItems"/> is set. Every grant is evaluated at the run's start instant.
+/// Nothing grows with the inventory: memory holds one client's grants and findings per parallel visit, the run's
+/// counters, and a bounded queue of de-duplication records (<see cref="PublishedFindingRecorder"/>, written in batches).
+/// Findings leave as they are found: published, handed to the run's <see cref="IGrantAuditSink"/> (the <c>audit</c>
+/// command prints them), and kept for the whole run only when <see cref="JobRunRequest.CollectItems"/> asks for it
+/// (small inventories and tests). Every grant is evaluated at the run's start instant.
 /// </para>
 /// <para>
 /// Remediation does not depend on de-duplication: an active grant whose finding kind is configured
@@ -50,7 +53,14 @@ public sealed partial class GrantAudit(
     public const string RequestedBy = "wacht-worker grant audit";
 
     /// <summary>Runs one audit. Throws only when the run could not run at all; per-deployment errors are in the summary.</summary>
-    public async Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken)
+    public Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken) =>
+        RunAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Runs one audit, handing each client's findings to <paramref name="sink"/> as soon as they are found. Throws only
+    /// when the run could not run at all; per-deployment errors are in the summary.
+    /// </summary>
+    public async Task<AuditReport> RunAsync(JobRunRequest request, IGrantAuditSink? sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.CurrentValue;
@@ -60,14 +70,29 @@ public sealed partial class GrantAudit(
             request.DryRun ?? settings.DryRun,
             settings,
             RevokeKinds(settings),
-            request.CollectItems);
+            request.CollectItems,
+            sink);
         var filter = new TargetFilter(settings.Include, settings.Exclude);
 
-        var walk = await walker.WalkAsync(
-            filter,
-            settings.MaxParallelism,
-            (visit, ct) => AuditClientAsync(run, filter, visit, ct),
-            cancellationToken);
+        // A dry run records nothing, so it has no recorder.
+        var recorder = run.DryRun ? null : new PublishedFindingRecorder(ledger, run.Errors.Enqueue, cancellationToken);
+        WalkTotals walk;
+        try
+        {
+            walk = await walker.WalkAsync(
+                filter,
+                settings.MaxParallelism,
+                (visit, ct) => AuditClientAsync(run, filter, recorder, visit, ct),
+                cancellationToken);
+        }
+        finally
+        {
+            // Whatever the walk did, what was handed over is written before the run's record.
+            if (recorder is not null)
+            {
+                await recorder.CompleteAsync();
+            }
+        }
 
         var errors = walk.Errors.Concat(run.Errors)
             .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
@@ -133,7 +158,8 @@ public sealed partial class GrantAudit(
         return new AuditReport(summary, findings);
     }
 
-    private async ValueTask AuditClientAsync(Run run, TargetFilter filter, ClientVisit visit, CancellationToken cancellationToken)
+    private async ValueTask AuditClientAsync(
+        Run run, TargetFilter filter, PublishedFindingRecorder? recorder, ClientVisit visit, CancellationToken cancellationToken)
     {
         var (deploymentId, wacht, app, client) = visit;
         if (!filter.Includes(deploymentId, app.Slug, client.Id, client.ClientId))
@@ -161,17 +187,19 @@ public sealed partial class GrantAudit(
             .ToDictionary(static p => (p.GrantId, p.Kind));
         var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
-        if (resolved.Count > 0 && !run.DryRun)
-        {
-            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
-        }
-
+        var key = new ClientVisitKey(deploymentId, app.Slug, client.Id);
         if (perGrant.Count == 0)
         {
+            if (recorder is not null)
+            {
+                await recorder.AddAsync(key, [], resolved, cancellationToken);
+            }
+
             return;
         }
 
         var toRecord = new List<PublishedFinding>();
+        var clientFindings = new List<GrantAuditFinding>();
         foreach (var (grant, found) in perGrant)
         {
             var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken);
@@ -196,7 +224,7 @@ public sealed partial class GrantAudit(
                     RevokeCommandId = commandId,
                     DetectedAt = run.Now,
                 };
-                run.Collected?.Add(finding);
+                clientFindings.Add(finding);
 
                 // The remediation is part of what subscribers were told: a finding whose revocation was deferred and is
                 // now requested (or that a dry run reported) is news, and is published again at once.
@@ -226,12 +254,19 @@ public sealed partial class GrantAudit(
             }
         }
 
-        // Recorded only after publishing (one transaction per client): a crash between the two publishes these findings
-        // again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
-        if (toRecord.Count > 0)
+        // Recorded only after publishing (in the recorder's next batch): a crash between the two publishes these
+        // findings again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
+        if (recorder is not null)
         {
-            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
+            await recorder.AddAsync(key, toRecord, resolved, cancellationToken);
         }
+
+        clientFindings.Sort(static (a, b) =>
+        {
+            var byGrant = string.CompareOrdinal(a.GrantId, b.GrantId);
+            return byGrant != 0 ? byGrant : KindOrder(a.Kind).CompareTo(KindOrder(b.Kind));
+        });
+        await run.DeliverAsync(clientFindings, cancellationToken);
     }
 
     /// <summary>One RevokeGrant per grant (not per finding) when any of its kinds is configured to be revoked.</summary>
@@ -340,8 +375,11 @@ public sealed partial class GrantAudit(
     private partial void LogSendFailed(string deploymentId, string appSlug, string oauthClientId, string grantId, string errorCode, string errorMessage);
 
     /// <summary>The state of one run, shared by its parallel visits (counters are updated with <see cref="Interlocked"/>).</summary>
-    private sealed class Run(Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect)
+    private sealed class Run(
+        Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect, IGrantAuditSink? sink)
     {
+        private readonly SemaphoreSlim _delivery = new(1, 1);
+
         public readonly int[] ByKind = new int[FindingKinds.All.Count];
         public int Clients;
         public int Grants;
@@ -366,5 +404,29 @@ public sealed partial class GrantAudit(
         public ConcurrentQueue<JobError> Errors { get; } = new();
 
         public ConcurrentBag<GrantAuditFinding>? Collected { get; } = collect ? [] : null;
+
+        /// <summary>Hands one client's findings to the sink (one call at a time) and, when collecting, to the report.</summary>
+        public async ValueTask DeliverAsync(List<GrantAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            if (Collected is { } collected)
+            {
+                findings.ForEach(collected.Add);
+            }
+
+            if (sink is null || findings.Count == 0)
+            {
+                return;
+            }
+
+            await _delivery.WaitAsync(cancellationToken);
+            try
+            {
+                await sink.WriteAsync(findings, cancellationToken);
+            }
+            finally
+            {
+                _delivery.Release();
+            }
+        }
     }
 }

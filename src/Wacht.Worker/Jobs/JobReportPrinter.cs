@@ -72,36 +72,36 @@ internal static class JobReportPrinter
         table.WriteTo(output);
     }
 
+    /// <summary>Prints a whole audit report at once: its findings (sorted), then its summary.</summary>
     public static void PrintAudit(AuditReport report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var s = report.Summary;
-        Header(output, "Grant audit", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
-        output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
+        var rows = new AuditFindingPrinter(output);
+        rows.Write(report.Findings
+            .OrderBy(f => f.DeploymentId, StringComparer.Ordinal)
+            .ThenBy(f => f.AppSlug, StringComparer.Ordinal)
+            .ThenBy(f => f.ClientId, StringComparer.Ordinal)
+            .ThenBy(f => f.GrantId, StringComparer.Ordinal)
+            .ThenBy(f => f.Kind, StringComparer.Ordinal));
+        PrintAuditSummary(report.Summary, rows.Count, output);
+    }
 
-        output.WriteLine();
-        if (report.Findings.Count == 0)
+    /// <summary>
+    /// Prints the end of an audit's report, after its finding rows (<see cref="AuditFindingPrinter"/>): the run, its
+    /// counts by kind, what was published and revoked, and the errors.
+    /// </summary>
+    public static void PrintAuditSummary(GrantAuditCompleted summary, long rowsPrinted, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var s = summary;
+        if (rowsPrinted == 0)
         {
             output.WriteLine("No findings.");
         }
-        else
-        {
-            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("GRANT", 40), ("KIND", 0), ("REMEDIATION", 0), ("DETAIL", DetailWidth));
-            foreach (var f in report.Findings
-                .OrderBy(f => f.DeploymentId, StringComparer.Ordinal)
-                .ThenBy(f => f.AppSlug, StringComparer.Ordinal)
-                .ThenBy(f => f.ClientId, StringComparer.Ordinal)
-                .ThenBy(f => f.GrantId, StringComparer.Ordinal)
-                .ThenBy(f => f.Kind, StringComparer.Ordinal))
-            {
-                var remediation = f.RevokeCommandId is { } id ? $"{f.Remediation} ({ShortId(id)})" : f.Remediation;
-                table.Add(f.DeploymentId, f.AppSlug, f.ClientId, f.GrantId, f.Kind, remediation, f.Detail);
-            }
-
-            table.WriteTo(output);
-        }
 
         output.WriteLine();
+        Header(output, "Grant audit", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
+        output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
         output.WriteLine("Findings by kind: " + Counts(s.FindingsByKind, FindingKinds.All));
         output.WriteLine(Invariant($"Findings {(s.DryRun ? "that would be published" : "published")}: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
         output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}   failed today (retried tomorrow): {s.RevocationsFailed}"));

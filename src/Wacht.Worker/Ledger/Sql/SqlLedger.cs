@@ -100,7 +100,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     {
         LedgerStates.EnsureValid(start);
         var sql = _sql;
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         var inserted = await QueryFirstAsync<LedgerRows.Command>(writer.Connection, sql.BeginCommand, new
         {
             id = _dialect.Id(start.CommandId),
@@ -254,6 +254,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return ChangeStateAsync(
+            LedgerDurability.Relaxed,
             commandId,
             LedgerSql.Complete,
             OutcomeParameters(commandId, outcome),
@@ -279,7 +280,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
     {
         var sql = _sql;
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var row = await QueryFirstAsync<LedgerRows.Command>(
@@ -307,7 +308,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValid(run);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await writer.Connection.ExecuteAsync(Command(LedgerSql.InsertJobRun, new
         {
             id = _dialect.Id(run.RunId),
@@ -336,7 +337,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         var affected = await writer.Connection.ExecuteAsync(Command(LedgerSql.RecordDueWarning, new
         {
             deployment = deploymentId,
@@ -365,7 +366,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             return;
         }
 
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await _dialect.UpsertPublishedFindingsAsync(writer, findings, cancellationToken);
     }
 
@@ -379,15 +380,20 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             return;
         }
 
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await _dialect.DeletePublishedFindingsAsync(writer, deploymentId, resolved, cancellationToken);
     }
 
     /// <summary>Runs a state change on a writer of its own (see <see cref="ChangeStateAsync(DbConnection, DbTransaction?, Guid, string, object, Action{LedgerRows.State?}, CancellationToken)"/>).</summary>
+    private Task ChangeStateAsync(
+        Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken) =>
+        ChangeStateAsync(LedgerDurability.Durable, commandId, sql, parameters, explainRefusal, cancellationToken);
+
+    /// <inheritdoc cref="ChangeStateAsync(Guid, string, object, Action{LedgerRows.State?}, CancellationToken)"/>
     private async Task ChangeStateAsync(
-        Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken)
+        LedgerDurability durability, Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken)
     {
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(durability, cancellationToken);
         await ChangeStateAsync(writer.Connection, null, commandId, sql, parameters, explainRefusal, cancellationToken);
     }
 
