@@ -2,6 +2,9 @@
 # The repository's commands, each runnable on a fresh Debian machine by itself:
 #   ./build.sh test [dotnet test options]   the whole suite (what .ci/run runs)
 #   ./build.sh demo [--Key=Value ...]       the demo on the embedded default (no broker, no database)
+#   ./build.sh chaos [small|full]           the chaos suite (default full): SIGKILLed workers and broker restarts on
+#                                           both ledgers, one line of figures per scenario (docs/reliability.md);
+#                                           `test` runs its small scale with the rest of the suite
 #
 # `test` first provides what the suite needs:
 #   - RabbitMQ and PostgreSQL: when a Docker engine answers, the test fixtures start their own containers
@@ -64,11 +67,22 @@ case "$command" in
     log "dotnet test Wacht.Worker.sln"
     exec dotnet test Wacht.Worker.sln "$@"
     ;;
+  chaos)
+    provide_services
+    scale=${1:-full}
+    rm -f artifacts/chaos/figures.txt
+    log "chaos suite, $scale scale (its own RabbitMQ node: .ci/chaos-broker)"
+    status=0
+    WACHT_CHAOS_SCALE=$scale dotnet test tests/Wacht.Worker.IntegrationTests --filter "Category=Chaos" || status=$?
+    log "figures"
+    cat artifacts/chaos/figures.txt 2>/dev/null || echo "no figures were written" >&2
+    exit $status
+    ;;
   demo)
     exec dotnet run --project src/Wacht.Worker -- demo "$@"
     ;;
   *)
-    echo "usage: ./build.sh test [dotnet test options] | ./build.sh demo [--Key=Value ...]" >&2
+    echo "usage: ./build.sh test [dotnet test options] | ./build.sh demo [--Key=Value ...] | ./build.sh chaos [small|full]" >&2
     exit 2
     ;;
 esac

@@ -24,6 +24,14 @@ public sealed class EmulatorOptions
     /// <summary>Seed of the random source for fault <see cref="FaultRule.ErrorRate"/> rolls (deterministic tests).</summary>
     public int? FaultRandomSeed { get; set; }
 
+    /// <summary>
+    /// A delay (milliseconds) added to every API call, management and runtime alike, before it is handled, on top of
+    /// any fault rule's; 0 (default) adds none. It models the network and server time of the real platform for
+    /// benchmarks (bench/Wacht.Worker.Benchmarks): unlike a fault rule it is part of the configuration, so
+    /// <see cref="WachtEmulator.Reset"/> keeps it.
+    /// </summary>
+    public int LatencyMs { get; set; }
+
     /// <summary>Algorithm of generated app signing keys: <c>ES256</c> (default, cheap) or <c>RS256</c>.</summary>
     public string SigningKeyAlgorithm { get; set; } = "ES256";
 

@@ -13,6 +13,11 @@ public static class EmulatorServiceCollectionExtensions
             throw new ArgumentException($"unsupported signing key algorithm '{options.SigningKeyAlgorithm}' (use ES256 or RS256)", nameof(options));
         }
 
+        if (options.LatencyMs < 0)
+        {
+            throw new ArgumentException($"latency_ms must not be negative (got {options.LatencyMs})", nameof(options));
+        }
+
         var state = new EmulatorState(options.TimeProvider, options.SigningKeyAlgorithm, EmulatorSeedSource.Resolve(options));
         services.AddSingleton(options);
         services.AddSingleton(state);

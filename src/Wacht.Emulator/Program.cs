@@ -21,6 +21,7 @@ var switchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--revoke-body"] = "Emulator:RevokeBody",
     ["--signing-key-algorithm"] = "Emulator:SigningKeyAlgorithm",
     ["--fault-random-seed"] = "Emulator:FaultRandomSeed",
+    ["--latency-ms"] = "Emulator:LatencyMs",
     ["--platform-assertion-errors"] = "Emulator:PlatformAssertionErrors",
     ["--dump-seed"] = "Emulator:DumpSeed",
 };
@@ -98,6 +99,7 @@ static EmulatorOptions ReadOptions(IConfigurationSection section)
             : RevokeBodyStyle.EmptyObject,
         SigningKeyAlgorithm = section["SigningKeyAlgorithm"] ?? "ES256",
         FaultRandomSeed = section.GetValue<int?>("FaultRandomSeed"),
+        LatencyMs = section.GetValue("LatencyMs", 0),
         PlatformAssertionErrors = section.GetValue("PlatformAssertionErrors", false),
     };
 

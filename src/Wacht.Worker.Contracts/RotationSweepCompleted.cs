@@ -62,4 +62,7 @@ public sealed record RotationSweepCompleted
     public int Failed { get; init; }
 
     public IReadOnlyList<JobError> Errors { get; init; } = [];
+
+    /// <summary>The validity check of delivered secrets in this run; null when it is off (<c>Worker:RotationSweep:Validity:Enabled</c>).</summary>
+    public SecretCheckSummary? SecretChecks { get; init; }
 }

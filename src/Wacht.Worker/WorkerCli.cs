@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.CommandLine;
 using Wacht.Worker.Demo;
 using Wacht.Worker.Health;
+using Wacht.Worker.Hosting;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Startup;
 
@@ -84,7 +86,8 @@ internal static class WorkerCli
         };
         var root = new RootCommand(
             "Wacht.Worker: consumes RotateSecret, RevokeGrant and SyncScopes commands, executes them against Wacht and "
-            + "publishes result events, and runs the scheduled rotation sweep and grant audit. Without a command it runs until stopped."
+            + "publishes result events, and runs the scheduled rotation sweep and grant audit. Without a command it runs until stopped "
+            + "and exits 0, or 75 when the consumer watchdog stopped it because command queues had lost their consumers (start it again)."
             + ConfigurationHelp);
         root.Directives.Clear();
         root.Options.Add(set);
@@ -99,9 +102,10 @@ internal static class WorkerCli
             await using (app)
             {
                 await app.Host.RunAsync(cancellationToken);
-            }
 
-            return 0;
+                // 0 for a requested stop; the consumer watchdog's code when it stopped a process that lost its consumers.
+                return app.Host.Services.GetService<HostExitCode>()?.Value ?? 0;
+            }
         });
 
         var demo = new Command(

@@ -54,6 +54,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RotationOptions>, RotationOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();
+        services.TryAddSingleton<CommandSlots>();
         services.AddWachtRotationSweep();
         services.AddWachtGrantAudit();
         return services;

@@ -308,6 +308,37 @@ public sealed class JsonFixtureTests
         Assert.ThrowsAny<JsonException>(() => WachtResponseReader.ReadList(Utf8("""{"items":[]}"""), "grants", Json.IReadOnlyListOAuthGrant));
     }
 
+    [Theory]
+    [InlineData("""{"grants":{}}""", "Expected 'grants' to be an array but it is an object.")]
+    [InlineData("""{"grants":"none"}""", "Expected 'grants' to be an array but it is a string.")]
+    [InlineData("""{"data":{"items":[]},"grants":[]}""", "Expected an object with a 'grants' array.")]
+    [InlineData("""42""", "Expected an object with a 'grants' array but the body is a number.")]
+    public void A_list_body_of_the_wrong_shape_is_a_format_error_saying_what_is_wrong(string json, string message)
+    {
+        var exception = Assert.ThrowsAny<JsonException>(() => WachtResponseReader.ReadList(Utf8(json), "grants", Json.IReadOnlyListOAuthGrant));
+
+        Assert.Equal(message, exception.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("""{"grants":[]} {"grants":[]}""")]
+    [InlineData("""{"grants":[]""")]
+    [InlineData("""{"grants":[{"id":"1",}]}""")]
+    public void A_list_body_that_is_not_one_json_value_is_a_format_error(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => WachtResponseReader.ReadList(Utf8(json), "grants", Json.IReadOnlyListOAuthGrant));
+    }
+
+    [Fact]
+    public void An_envelope_wins_over_a_list_beside_it_wherever_it_stands()
+    {
+        var grants = WachtResponseReader.ReadList(
+            Utf8($$$"""{"grants":[],"data":{{{Fixtures.Grants(Fixtures.GrantFull)}}},"more":{"x":[1,2]}}"""), "grants", Json.IReadOnlyListOAuthGrant);
+
+        Assert.Single(grants);
+    }
+
     [Fact]
     public void Grants_list_keeps_server_order()
     {

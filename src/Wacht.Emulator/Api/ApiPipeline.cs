@@ -69,6 +69,20 @@ internal static class ApiPipeline
         Func<FaultDecision, ApiResult> injectedError,
         Func<ValueTask<ApiResult>> handle)
     {
+        if (runtime.Options.LatencyMs > 0)
+        {
+            // The configured latency runs on the emulator's clock (a fake one in tests), the fault rules' on real time.
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(runtime.Options.LatencyMs), runtime.Options.TimeProvider, runtime.Stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                http.Abort();
+                return;
+            }
+        }
+
         var fault = runtime.Faults.Evaluate(operation, deployment.IdText);
         var delay = fault.StallMs + fault.LatencyMs;
         if (delay > 0)

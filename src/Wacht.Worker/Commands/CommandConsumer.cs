@@ -23,6 +23,7 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     ICommandHandler<TCommand, TSucceeded, TFailed> handler,
     ICommandLedger ledger,
     IClientLock locks,
+    CommandSlots slots,
     IWachtClientFactory clients,
     IOptions<MessagingOptions> options,
     CommandAuthorizer authorizer,
@@ -89,12 +90,38 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     private async Task ExecuteLockedAsync(Run run)
     {
         var cancellationToken = run.Context.CancellationToken;
+        IClientLockHandle turn;
+        IDisposable slot;
         IClientLockHandle acquired;
         using (Step(run, CommandSteps.Lock))
         {
-            acquired = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
+            // The first await of this delivery: the target's queue is in the order the messages were delivered.
+            turn = await slots.TakeTurnAsync(run.Target.LockKey, cancellationToken);
+            try
+            {
+                slot = await slots.TakeSlotAsync(handler.Kind, cancellationToken);
+            }
+            catch
+            {
+                await turn.DisposeAsync();
+                throw;
+            }
+
+            try
+            {
+                acquired = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
+            }
+            catch
+            {
+                slot.Dispose();
+                await turn.DisposeAsync();
+                throw;
+            }
         }
 
+        // Released in reverse: the lock, then the slot, then the turn (the next command for the target goes on).
+        await using var heldTurn = turn;
+        using var heldSlot = slot;
         await using var held = acquired;
 
         var fingerprint = CommandFingerprint.Of(handler.Kind, handler.MeaningfulFields(run.Command));

@@ -20,8 +20,11 @@ namespace Wacht.Worker.Grants;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Memory holds one client's grants per parallel visit and the run's counters; findings are kept for the whole run only
-/// when <see cref="JobRunRequest.CollectItems"/> is set. Every grant is evaluated at the run's start instant.
+/// Nothing grows with the inventory: memory holds one client's grants and findings per parallel visit, the run's
+/// counters, and a bounded queue of de-duplication records (<see cref="PublishedFindingRecorder"/>, written in batches).
+/// Findings leave as they are found: published, handed to the run's <see cref="IGrantAuditSink"/> (the <c>audit</c>
+/// command prints them), and kept for the whole run only when <see cref="JobRunRequest.CollectItems"/> asks for it
+/// (small inventories and tests). Every grant is evaluated at the run's start instant.
 /// </para>
 /// <para>
 /// Remediation does not depend on de-duplication: an active grant whose finding kind is configured
@@ -52,7 +55,14 @@ public sealed partial class GrantAudit(
     public const string RequestedBy = "wacht-worker grant audit";
 
     /// <summary>Runs one audit. Throws only when the run could not run at all; per-deployment errors are in the summary.</summary>
-    public async Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken)
+    public Task<AuditReport> RunAsync(JobRunRequest request, CancellationToken cancellationToken) =>
+        RunAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Runs one audit, handing each client's findings to <paramref name="sink"/> as soon as they are found. Throws only
+    /// when the run could not run at all; per-deployment errors are in the summary.
+    /// </summary>
+    public async Task<AuditReport> RunAsync(JobRunRequest request, IGrantAuditSink? sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.CurrentValue;
@@ -65,25 +75,40 @@ public sealed partial class GrantAudit(
             RevokeKinds(settings),
             request.CollectItems,
             sweep,
-            new TargetFilter(sweep.Include, sweep.Exclude));
+            new TargetFilter(sweep.Include, sweep.Exclude),
+            sink);
         var filter = new TargetFilter(settings.Include, settings.Exclude);
 
-        var walk = await walker.WalkAsync(
-            filter,
-            settings.MaxParallelism,
-            (visit, ct) => AuditClientAsync(run, filter, visit, ct),
-            cancellationToken);
-
-        // The apps' signing keys, per app (the same filter: an app is in scope when a pattern covers all of it).
+        // A dry run records nothing, so it has no recorder.
+        var recorder = run.DryRun ? null : new PublishedFindingRecorder(ledger, run.Errors.Enqueue, cancellationToken);
+        WalkTotals walk;
         IEnumerable<JobError> appErrors = [];
-        if (settings.Credentials)
+        try
         {
-            var appWalk = await walker.WalkAppsAsync(
+            walk = await walker.WalkAsync(
                 filter,
                 settings.MaxParallelism,
-                (visit, ct) => AuditSigningKeysAsync(run, filter, visit, ct),
+                (visit, ct) => AuditClientAsync(run, filter, recorder, visit, ct),
                 cancellationToken);
-            appErrors = appWalk.Errors.Where(static e => e.AppSlug is not null);
+
+            // The apps' signing keys, per app (the same filter: an app is in scope when a pattern covers all of it).
+            if (settings.Credentials)
+            {
+                var appWalk = await walker.WalkAppsAsync(
+                    filter,
+                    settings.MaxParallelism,
+                    (visit, ct) => AuditSigningKeysAsync(run, filter, recorder, visit, ct),
+                    cancellationToken);
+                appErrors = appWalk.Errors.Where(static e => e.AppSlug is not null);
+            }
+        }
+        finally
+        {
+            // Whatever the walks did, what was handed over is written before the run's record.
+            if (recorder is not null)
+            {
+                await recorder.CompleteAsync();
+            }
         }
 
         var errors = walk.Errors.Concat(appErrors).Concat(run.Errors)
@@ -159,7 +184,8 @@ public sealed partial class GrantAudit(
         return new AuditReport(summary, findings) { CredentialFindings = credentials };
     }
 
-    private async ValueTask AuditClientAsync(Run run, TargetFilter filter, ClientVisit visit, CancellationToken cancellationToken)
+    private async ValueTask AuditClientAsync(
+        Run run, TargetFilter filter, PublishedFindingRecorder? recorder, ClientVisit visit, CancellationToken cancellationToken)
     {
         var (deploymentId, wacht, app, client) = visit;
         if (!filter.Includes(deploymentId, app.Slug, client.Id, client.ClientId))
@@ -194,13 +220,14 @@ public sealed partial class GrantAudit(
         }
 
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
-        if (resolved.Count > 0 && !run.DryRun)
-        {
-            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
-        }
-
+        var key = new ClientVisitKey(deploymentId, app.Slug, client.Id);
         if (perGrant.Count == 0 && secret is null)
         {
+            if (recorder is not null)
+            {
+                await recorder.AddAsync(key, [], resolved, cancellationToken);
+            }
+
             return;
         }
 
@@ -210,6 +237,7 @@ public sealed partial class GrantAudit(
             toRecord.Add(recordedSecret);
         }
 
+        var clientFindings = new List<GrantAuditFinding>();
         foreach (var (grant, found) in perGrant)
         {
             var (remediation, commandId) = await RemediateAsync(run, visit, grant, found, cancellationToken);
@@ -234,7 +262,7 @@ public sealed partial class GrantAudit(
                     RevokeCommandId = commandId,
                     DetectedAt = run.Now,
                 };
-                run.Collected?.Add(finding);
+                clientFindings.Add(finding);
 
                 // The remediation is part of what subscribers were told: a finding whose revocation was deferred and is
                 // now requested (or that a dry run reported) is news, and is published again at once.
@@ -264,11 +292,22 @@ public sealed partial class GrantAudit(
             }
         }
 
-        // Recorded only after publishing (one transaction per client): a crash between the two publishes these findings
-        // again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
-        if (toRecord.Count > 0)
+        // Recorded only after publishing (in the recorder's next batch): a crash between the two publishes these
+        // findings again on the next run. At-least-once is the intent; a subscriber sees a duplicate, never a gap.
+        if (recorder is not null)
         {
-            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
+            await recorder.AddAsync(key, toRecord, resolved, cancellationToken);
+        }
+
+        clientFindings.Sort(static (a, b) =>
+        {
+            var byGrant = string.CompareOrdinal(a.GrantId, b.GrantId);
+            return byGrant != 0 ? byGrant : KindOrder(a.Kind).CompareTo(KindOrder(b.Kind));
+        });
+        await run.DeliverAsync(clientFindings, cancellationToken);
+        if (secret is not null)
+        {
+            await run.DeliverCredentialsAsync([secret.Finding], cancellationToken);
         }
     }
 
@@ -294,7 +333,8 @@ public sealed partial class GrantAudit(
     /// One app's signing keys: <see cref="FindingKinds.SigningKeyMissing"/> and <see cref="FindingKinds.CompromisedSigningKeyListed"/>,
     /// de-duplicated like the grants' findings, under the app's own entries in the ledger (<see cref="FindingSubjects"/>).
     /// </summary>
-    private async ValueTask AuditSigningKeysAsync(Run run, TargetFilter filter, AppVisit visit, CancellationToken cancellationToken)
+    private async ValueTask AuditSigningKeysAsync(
+        Run run, TargetFilter filter, PublishedFindingRecorder? recorder, AppVisit visit, CancellationToken cancellationToken)
     {
         var (deploymentId, wacht, app) = visit;
         if (!filter.IncludesApp(deploymentId, app.Slug))
@@ -312,11 +352,6 @@ public sealed partial class GrantAudit(
         var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, owner, cancellationToken)).ToDictionary(static p => (p.GrantId, p.Kind));
         var current = found.Select(static f => (f.Subject, f.Finding.Kind)).ToHashSet();
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
-        if (resolved.Count > 0 && !run.DryRun)
-        {
-            await ledger.ForgetPublishedFindingsAsync(deploymentId, resolved, cancellationToken);
-        }
-
         var toRecord = new List<PublishedFinding>();
         foreach (var candidate in found)
         {
@@ -326,10 +361,13 @@ public sealed partial class GrantAudit(
             }
         }
 
-        if (toRecord.Count > 0)
+        // Written in the recorder's batches, like the clients' (after publishing: at-least-once).
+        if (recorder is not null)
         {
-            await ledger.RecordPublishedFindingsAsync(toRecord, cancellationToken);
+            await recorder.AddAsync(new ClientVisitKey(deploymentId, app.Slug, null), toRecord, resolved, cancellationToken);
         }
+
+        await run.DeliverCredentialsAsync([.. found.Select(static f => f.Finding)], cancellationToken);
     }
 
     /// <summary>
@@ -341,7 +379,6 @@ public sealed partial class GrantAudit(
     {
         var finding = candidate.Finding;
         Interlocked.Increment(ref run.ByKind[KindOrder(finding.Kind)]);
-        run.CollectedCredentials?.Add(finding);
         var hash = GrantAuditRules.HashDetail(finding.Detail);
         var publish = !previous.TryGetValue((candidate.Subject, finding.Kind), out var last)
             || !string.Equals(last.DetailHash, hash, StringComparison.Ordinal)
@@ -491,8 +528,18 @@ public sealed partial class GrantAudit(
 
     /// <summary>The state of one run, shared by its parallel visits (counters are updated with <see cref="Interlocked"/>).</summary>
     private sealed class Run(
-        Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect, RotationSweepOptions sweep, TargetFilter sweepFilter)
+        Guid runId,
+        DateTimeOffset now,
+        bool dryRun,
+        GrantAuditOptions settings,
+        HashSet<string> revokeKinds,
+        bool collect,
+        RotationSweepOptions sweep,
+        TargetFilter sweepFilter,
+        IGrantAuditSink? sink)
     {
+        private readonly SemaphoreSlim _delivery = new(1, 1);
+
         public readonly int[] ByKind = new int[FindingKinds.All.Count];
         public int Clients;
         public int Grants;
@@ -525,5 +572,53 @@ public sealed partial class GrantAudit(
 
         /// <summary>The rotation sweep's filters: a client they leave out gets no sweep command id.</summary>
         public TargetFilter SweepFilter { get; } = sweepFilter;
+
+        /// <summary>Hands one client's findings to the sink (one call at a time) and, when collecting, to the report.</summary>
+        public async ValueTask DeliverAsync(List<GrantAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            if (Collected is { } collected)
+            {
+                findings.ForEach(collected.Add);
+            }
+
+            if (sink is null || findings.Count == 0)
+            {
+                return;
+            }
+
+            await _delivery.WaitAsync(cancellationToken);
+            try
+            {
+                await sink.WriteAsync(findings, cancellationToken);
+            }
+            finally
+            {
+                _delivery.Release();
+            }
+        }
+
+        /// <summary>Hands one client's or app's credential findings to the sink and, when collecting, to the report (like <see cref="DeliverAsync(List{GrantAuditFinding}, CancellationToken)"/>).</summary>
+        public async ValueTask DeliverCredentialsAsync(List<CredentialAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            if (CollectedCredentials is { } collected)
+            {
+                findings.ForEach(collected.Add);
+            }
+
+            if (sink is null || findings.Count == 0)
+            {
+                return;
+            }
+
+            await _delivery.WaitAsync(cancellationToken);
+            try
+            {
+                await sink.WriteCredentialsAsync(findings, cancellationToken);
+            }
+            finally
+            {
+                _delivery.Release();
+            }
+        }
     }
 }

@@ -31,8 +31,12 @@ public sealed class GrantAuditOptions
     /// <summary>Report findings but send no RevokeGrant command.</summary>
     public bool DryRun { get; set; }
 
-    /// <summary>Clients audited at once per deployment (also bounded by the deployment's <c>MaxConcurrentRequests</c>). Default 4.</summary>
-    public int MaxParallelism { get; set; } = 4;
+    /// <summary>
+    /// Clients audited at once per deployment, at most the deployment's <c>MaxConcurrentRequests</c>, which is the real
+    /// bound (size it against Wacht's rate limits). Default 64: the walk uses all the concurrency the deployment allows,
+    /// since a client's visit waits on its calls almost all the time.
+    /// </summary>
+    public int MaxParallelism { get; set; } = 64;
 
     /// <summary>
     /// Also audit credentials (default true): apps' signing keys (SigningKeyMissing, CompromisedSigningKeyListed) and

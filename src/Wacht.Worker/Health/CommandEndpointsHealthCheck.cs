@@ -18,37 +18,37 @@ internal sealed class CommandEndpointsHealthCheck(IBusControl bus) : IHealthChec
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var health = bus.CheckHealth();
-        var byQueue = new Dictionary<string, EndpointHealthResult>(StringComparer.Ordinal);
+        var byQueue = ByQueue(bus.CheckHealth());
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (queue, endpoint) in byQueue)
+        {
+            data[queue] = endpoint is { } e ? $"{e.Status}: {e.Description}" : "no receive endpoint";
+        }
+
+        var notReady = NotConsuming(byQueue);
+        return Task.FromResult(notReady.Count == 0
+            ? HealthCheckResult.Healthy("every command queue has its consumer", data)
+            : HealthCheckResult.Unhealthy($"not consuming: {string.Join(", ", notReady)}", data: data));
+    }
+
+    /// <summary>The command queues whose receive endpoint is missing or not healthy (also the consumer watchdog's view).</summary>
+    public static IReadOnlyList<string> NotConsuming(BusHealthResult health) => NotConsuming(ByQueue(health));
+
+    private static List<string> NotConsuming(IReadOnlyList<(string Queue, EndpointHealthResult? Endpoint)> byQueue) =>
+        [.. byQueue.Where(q => q.Endpoint is not { Status: BusHealthStatus.Healthy }).Select(q => q.Queue)];
+
+    private static List<(string Queue, EndpointHealthResult? Endpoint)> ByQueue(BusHealthResult health)
+    {
+        var found = new Dictionary<string, EndpointHealthResult>(StringComparer.Ordinal);
         foreach (var endpoint in health.Endpoints.Values)
         {
             var queue = endpoint.InputAddress.AbsolutePath.Split('/').LastOrDefault();
             if (queue is not null && Queues.Contains(queue, StringComparer.Ordinal))
             {
-                byQueue[queue] = endpoint;
+                found[queue] = endpoint;
             }
         }
 
-        var data = new Dictionary<string, object>(StringComparer.Ordinal);
-        var notReady = new List<string>();
-        foreach (var queue in Queues)
-        {
-            if (!byQueue.TryGetValue(queue, out var endpoint))
-            {
-                data[queue] = "no receive endpoint";
-                notReady.Add(queue);
-                continue;
-            }
-
-            data[queue] = $"{endpoint.Status}: {endpoint.Description}";
-            if (endpoint.Status != BusHealthStatus.Healthy)
-            {
-                notReady.Add(queue);
-            }
-        }
-
-        return Task.FromResult(notReady.Count == 0
-            ? HealthCheckResult.Healthy("every command queue has its consumer", data)
-            : HealthCheckResult.Unhealthy($"not consuming: {string.Join(", ", notReady)}", data: data));
+        return [.. Queues.Select(q => (q, found.GetValueOrDefault(q)))];
     }
 }

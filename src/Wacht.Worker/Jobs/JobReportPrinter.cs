@@ -2,6 +2,7 @@ using System.Globalization;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Rotation;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Jobs;
 
@@ -43,6 +44,7 @@ internal static class JobReportPrinter
             PrintSigningKeys(report, output);
         }
 
+        SecretChecks(output, s.SecretChecks, s.DryRun, report.SecretChecks);
         Errors(output, s.Errors);
     }
 
@@ -72,52 +74,66 @@ internal static class JobReportPrinter
         output.WriteLine("Signing keys skipped: " + Counts(s.SigningKeysSkipped, SigningKeySkipOrder));
     }
 
+    /// <summary>The validity check: its counts, then one line per client of the run's share that was not simply accepted.</summary>
+    private static void SecretChecks(TextWriter output, SecretCheckSummary? summary, bool dryRun, IReadOnlyList<SecretCheckItem> items)
+    {
+        output.WriteLine();
+        if (summary is null)
+        {
+            output.WriteLine("Delivered secrets: not checked (Worker:RotationSweep:Validity:Enabled is false).");
+            return;
+        }
+
+        output.WriteLine(Invariant(
+            $"Delivered secrets (share {summary.Share:0.###}, slot {summary.Slot + 1} of {summary.Cycle}): accepted {summary.Accepted}   REJECTED {summary.Rejected}   unknown {summary.Unknown}   {(dryRun ? "would rotate" : "rotations requested")}: {summary.RotationsRequested}"));
+        output.WriteLine("Not checked: " + Counts(summary.Skipped, SecretCheckSkipOrder));
+        var shown = items.Where(static i => i.Result != SecretCheckResults.Accepted).ToList();
+        if (shown.Count == 0)
+        {
+            return;
+        }
+
+        var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT ID", 40), ("RESULT", 0), ("WHERE", 50), ("FINGERPRINT", 0), ("DETAIL", DetailWidth), ("COMMAND", 0));
+        foreach (var i in shown)
+        {
+            var where = i.Destination is null ? "-" : $"{i.Destination}:{i.DestinationKey}";
+            table.Add(i.DeploymentId, i.AppSlug, i.ClientId, i.Result, where, i.SecretFingerprint ?? "-", i.Detail ?? "-", ShortId(i.RotateCommandId));
+        }
+
+        table.WriteTo(output);
+    }
+
+    /// <summary>Prints a whole audit report at once: its findings (sorted), then its summary.</summary>
     public static void PrintAudit(AuditReport report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var s = report.Summary;
-        Header(output, "Grant audit", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
-        output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
+        var rows = new AuditFindingPrinter(output);
+        rows.Write(report.Findings
+            .OrderBy(f => f.DeploymentId, StringComparer.Ordinal)
+            .ThenBy(f => f.AppSlug, StringComparer.Ordinal)
+            .ThenBy(f => f.ClientId, StringComparer.Ordinal)
+            .ThenBy(f => f.GrantId, StringComparer.Ordinal)
+            .ThenBy(f => f.Kind, StringComparer.Ordinal));
+        rows.Write(report.CredentialFindings);
+        PrintAuditSummary(report.Summary, rows.Count, output);
+    }
 
-        output.WriteLine();
-        if (report.Findings.Count == 0 && report.CredentialFindings.Count == 0)
+    /// <summary>
+    /// Prints the end of an audit's report, after its finding rows (<see cref="AuditFindingPrinter"/>): the run, its
+    /// counts by kind, what was published and revoked, and the errors.
+    /// </summary>
+    public static void PrintAuditSummary(GrantAuditCompleted summary, long rowsPrinted, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var s = summary;
+        if (rowsPrinted == 0)
         {
             output.WriteLine("No findings.");
         }
-        else if (report.Findings.Count > 0)
-        {
-            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("GRANT", 40), ("KIND", 0), ("REMEDIATION", 0), ("DETAIL", DetailWidth));
-            foreach (var f in report.Findings
-                .OrderBy(f => f.DeploymentId, StringComparer.Ordinal)
-                .ThenBy(f => f.AppSlug, StringComparer.Ordinal)
-                .ThenBy(f => f.ClientId, StringComparer.Ordinal)
-                .ThenBy(f => f.GrantId, StringComparer.Ordinal)
-                .ThenBy(f => f.Kind, StringComparer.Ordinal))
-            {
-                var remediation = f.RevokeCommandId is { } id ? $"{f.Remediation} ({ShortId(id)})" : f.Remediation;
-                table.Add(f.DeploymentId, f.AppSlug, f.ClientId, f.GrantId, f.Kind, remediation, f.Detail);
-            }
-
-            table.WriteTo(output);
-        }
-
-        if (report.CredentialFindings.Count > 0)
-        {
-            if (report.Findings.Count > 0)
-            {
-                output.WriteLine();
-            }
-
-            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("CLIENT", 40), ("KIND", 0), ("DETAIL", DetailWidth));
-            foreach (var f in report.CredentialFindings)
-            {
-                table.Add(f.DeploymentId, f.AppSlug, f.ClientId ?? "-", f.Kind, f.Detail);
-            }
-
-            table.WriteTo(output);
-        }
 
         output.WriteLine();
+        Header(output, "Grant audit", s.RunId, s.Trigger, s.DryRun, s.StartedAt, s.FinishedAt, s.Deployments);
+        output.WriteLine(Invariant($"Apps: {s.Apps}   clients: {s.Clients}   grants: {s.Grants}"));
         output.WriteLine("Findings by kind: " + Counts(s.FindingsByKind, FindingKinds.All));
         output.WriteLine(Invariant($"Findings {(s.DryRun ? "that would be published" : "published")}: {s.FindingsPublished}   suppressed (already reported): {s.FindingsSuppressed}"));
         output.WriteLine(Invariant($"Revocations {(s.DryRun ? "that would be requested" : "requested")}: {s.RevocationsRequested}   deferred (cap): {s.RevocationsDeferred}   failed today (retried tomorrow): {s.RevocationsFailed}"));
@@ -136,6 +152,13 @@ internal static class JobReportPrinter
     [
         SweepSkipReasons.NotDue, SweepSkipReasons.CapReached, SweepSkipReasons.Inactive, SweepSkipReasons.AppInactive,
         SweepSkipReasons.NoSecret, SweepSkipReasons.Filtered,
+    ];
+
+    private static readonly string[] SecretCheckSkipOrder =
+    [
+        SecretCheckSkipReasons.NotInShare, SecretCheckSkipReasons.NothingDelivered, SecretCheckSkipReasons.DestinationUnreadable,
+        SecretCheckSkipReasons.RotationInFlight, SecretCheckSkipReasons.RotationSent, SecretCheckSkipReasons.RateLimited,
+        SweepSkipReasons.NoSecret, SweepSkipReasons.Inactive, SweepSkipReasons.AppInactive, SweepSkipReasons.Filtered,
     ];
 
     private static void Header(TextWriter output, string title, Guid runId, string trigger, bool dryRun, DateTimeOffset startedAt, DateTimeOffset finishedAt, int deployments)

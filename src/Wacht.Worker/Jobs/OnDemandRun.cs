@@ -43,22 +43,26 @@ internal static class OnDemandRun
                 [
                     .. report.Decisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
                     .. report.SigningKeyDecisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
+                    .. report.SecretChecks.Where(i => i.Detail == SecretCheckRemediations.RotateRequested && i.RotateCommandId is not null).Select(i => i.RotateCommandId!.Value),
                 ]),
             cancellationToken);
 
-    public static Task<int> AuditAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        RunAsync(
+    /// <summary>The audit prints each client's findings while it runs (<see cref="AuditFindingPrinter"/>), its summary at the end.</summary>
+    public static Task<int> AuditAsync(WorkerApp app, OnDemandSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var rows = new AuditFindingPrinter(output);
+        return RunAsync(
             JobNames.GrantAudit,
             app,
             settings,
             output,
             error,
             static (outcomes, endpoint) => outcomes.HandleRevocations(endpoint),
-            static (services, request, ct) => services.GetRequiredService<GrantAudit>().RunAsync(request, ct),
-            JobReportPrinter.PrintAudit,
-            static report => (report.Summary.DryRun, report.Summary.Errors.Count,
-                [.. report.Findings.Where(f => f.Remediation == FindingRemediations.RevokeRequested && f.RevokeCommandId is not null).Select(f => f.RevokeCommandId!.Value)]),
+            (services, request, ct) => services.GetRequiredService<GrantAudit>().RunAsync(request with { CollectItems = false }, rows, ct),
+            (report, writer) => JobReportPrinter.PrintAuditSummary(report.Summary, rows.Count, writer),
+            report => (report.Summary.DryRun, report.Summary.Errors.Count, rows.RevocationsRequested),
             cancellationToken);
+    }
 
     private static async Task<int> RunAsync<TReport>(
         string job,

@@ -8,9 +8,11 @@ namespace Wacht.Worker.Messaging;
 /// <summary>
 /// The receive-endpoint policy shared by the command consumers: the queue named after the command's kind
 /// (<c>rotate-secret</c>, …), a concurrency limit, in-process exponential retry for
-/// <see cref="TransientCommandException"/> only (every other outcome is decided by the pipeline), and a partitioner so
-/// commands with the same lock key run one at a time, in order. Retry sits outside the partitioner: a command waiting
-/// out its backoff does not hold its partition.
+/// <see cref="TransientCommandException"/> only (every other outcome is decided by the pipeline). The endpoint accepts
+/// <see cref="MessagingOptions.InFlightLimit"/> messages; how many execute, and that commands with the same lock key run
+/// one at a time and in order, is decided in the consumer (<see cref="CommandSlots"/>), not by a partitioner, whose
+/// waiting messages would hold the endpoint's slots. A command waiting out its retry backoff holds neither its
+/// client's turn nor an execution slot.
 /// </summary>
 internal sealed class CommandConsumerDefinition<TCommand, TSucceeded, TFailed> : ConsumerDefinition<CommandConsumer<TCommand, TSucceeded, TFailed>>
     where TCommand : class, IWachtCommand
@@ -18,14 +20,12 @@ internal sealed class CommandConsumerDefinition<TCommand, TSucceeded, TFailed> :
     where TFailed : class, ICommandFailedEvent
 {
     private readonly MessagingOptions _options;
-    private readonly ICommandHandler<TCommand, TSucceeded, TFailed> _handler;
 
     public CommandConsumerDefinition(IOptions<MessagingOptions> options, ICommandHandler<TCommand, TSucceeded, TFailed> handler)
     {
         _options = options.Value;
-        _handler = handler;
         EndpointName = handler.Kind;
-        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+        ConcurrentMessageLimit = _options.InFlightLimit;
     }
 
     protected override void ConfigureConsumer(
@@ -47,8 +47,5 @@ internal sealed class CommandConsumerDefinition<TCommand, TSucceeded, TFailed> :
 
             r.Handle<TransientCommandException>();
         });
-
-        var partitioner = endpointConfigurator.CreatePartitioner(_options.PartitionCount);
-        consumerConfigurator.Message<TCommand>(m => m.UsePartitioner(partitioner, c => _handler.Target(c.Message).LockKey));
     }
 }

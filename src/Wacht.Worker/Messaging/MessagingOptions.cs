@@ -11,7 +11,10 @@ public sealed class MessagingOptions
 
     public RetryOptions Retry { get; set; } = new();
 
-    /// <summary>Commands each consumer executes at once (commands for the same client never run together).</summary>
+    /// <summary>
+    /// Commands of each kind executed at once (commands for the same client never run together). A command takes a slot
+    /// only once it is next for its client: commands queued behind a busy client wait without one.
+    /// </summary>
     public int ConcurrentMessageLimit { get; set; } = 8;
 
     /// <summary>How long a command waits for the lock on its client (or app) before it counts as a transient failure.</summary>
@@ -24,6 +27,9 @@ public sealed class MessagingOptions
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Partitions per consumer: commands for one client (or app) always go through the same partition, in order.</summary>
-    public int PartitionCount { get; set; } = 16;
+    /// <summary>
+    /// Messages each consumer accepts at once, executing or waiting for their client's turn: the RabbitMQ prefetch
+    /// (the in-memory transport takes the same number), and never fewer than <see cref="ConcurrentMessageLimit"/>.
+    /// </summary>
+    internal int InFlightLimit => Math.Max(ConcurrentMessageLimit, RabbitMq.PrefetchCount);
 }

@@ -20,11 +20,6 @@ internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOpti
             failures.Add($"{s}:ConcurrentMessageLimit must be between 1 and 1000 (got {options.ConcurrentMessageLimit}).");
         }
 
-        if (options.PartitionCount is < 1 or > 1024)
-        {
-            failures.Add($"{s}:PartitionCount must be between 1 and 1024 (got {options.PartitionCount}).");
-        }
-
         if (options.LockTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{s}:LockTimeout must be positive (got {options.LockTimeout}).");

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Authorization;
 using Wacht.Worker.Commands;
+using Wacht.Worker.Hosting;
+using Wacht.Worker.Messaging.Watchdog;
 
 namespace Wacht.Worker.Messaging;
 
@@ -103,6 +105,15 @@ public static class MessagingServiceCollectionExtensions
                 x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
             }
         });
+
+        if (transport == TransportKind.RabbitMq && mode == WorkerHostMode.Service)
+        {
+            services.AddOptions<ConsumerWatchdogOptions>().BindConfiguration(ConsumerWatchdogOptions.SectionPath).ValidateOnStart();
+            services.AddSingleton<IValidateOptions<ConsumerWatchdogOptions>, ConsumerWatchdogOptionsValidator>();
+            services.TryAddSingleton<HostExitCode>();
+            services.AddSingleton<ConsumerWatchdog>();
+            services.AddHostedService(sp => sp.GetRequiredService<ConsumerWatchdog>());
+        }
 
         return services;
     }

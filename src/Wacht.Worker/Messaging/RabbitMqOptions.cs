@@ -27,8 +27,12 @@ public sealed class RabbitMqOptions
     /// <summary>Declare the worker's queues as quorum queues (replicated; needs a RabbitMQ cluster of 3+ for real safety).</summary>
     public bool QuorumQueues { get; set; }
 
-    /// <summary>How many unacknowledged messages the broker hands each queue's consumer at once.</summary>
-    public int PrefetchCount { get; set; } = 16;
+    /// <summary>
+    /// How many unacknowledged messages the broker hands each queue's consumer at once. Larger than the execution
+    /// slots (<see cref="MessagingOptions.ConcurrentMessageLimit"/>) so that, when many commands for one client arrive in
+    /// a row, commands for other clients further back are already here to run beside them.
+    /// </summary>
+    public int PrefetchCount { get; set; } = 128;
 
     /// <summary>Broker heartbeat.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Rotation;
 
@@ -61,6 +62,7 @@ public sealed partial class RotationSweep(
     ICommandLedger commandLedger,
     IJobLedger jobLedger,
     IBus bus,
+    DeliveredSecretCheck secretCheck,
     IOptionsMonitor<RotationSweepOptions> options,
     TimeProvider time,
     JobMetrics metrics,
@@ -80,6 +82,7 @@ public sealed partial class RotationSweep(
         var windowStart = RotationPolicy.WindowStart(request.ScheduledFireAt ?? startedAt, settings.CommandWindow);
         var today = DateOnly.FromDateTime(startedAt.UtcDateTime);
         var filter = new TargetFilter(settings.Include, settings.Exclude);
+        var checks = secretCheck.Begin(runId, windowStart, settings.CommandWindow, dryRun, request.CollectItems);
 
         var skipped = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var candidates = new ConcurrentQueue<Candidate>();
@@ -95,11 +98,13 @@ public sealed partial class RotationSweep(
                 var deploymentId = visit.DeploymentId;
                 if (RotationPolicy.Screen(deploymentId, visit.App, visit.Client, filter) is { } reason)
                 {
+                    checks.Observe(visit, reason, null);
                     skipped.AddOrUpdate(reason, 1, static (_, n) => n + 1);
                     return;
                 }
 
                 var last = await commandLedger.FindLastRotationAsync(deploymentId, visit.Client.Id, ct);
+                checks.Observe(visit, null, last);
                 var evaluation = RotationPolicy.Evaluate(deploymentId, visit.App, visit.Client, last, startedAt, settings, filter);
                 if (evaluation.Verdict != RotationVerdict.Due)
                 {
@@ -152,6 +157,7 @@ public sealed partial class RotationSweep(
         var decisions = new List<SweepDecision>(request.CollectItems ? ordered.Count + warnings.Count : 0);
         decisions.AddRange(warnings);
         int rotated = 0, deferred = 0, sendFailures = 0;
+        var sent = new HashSet<(string, string)>();
         for (var i = 0; i < ordered.Count; i++)
         {
             var (visit, evaluation) = ordered[i];
@@ -204,6 +210,7 @@ public sealed partial class RotationSweep(
                 }
 
                 rotated++;
+                sent.Add((visit.DeploymentId, visit.Client.Id));
                 action = SweepActions.Rotate;
 
                 // Rotated by this sweep: the deployment is measured even when every secret of it was rotated.
@@ -217,6 +224,9 @@ public sealed partial class RotationSweep(
             }
         }
 
+        // After the sends: a client this run rotates is not checked (its rotation verifies its own secret).
+        var secretChecks = await checks.CheckAsync(sent, cancellationToken);
+        errors.AddRange(secretChecks.Errors);
         if (deferred > 0)
         {
             skipped.AddOrUpdate(SweepSkipReasons.CapReached, deferred, (_, n) => n + deferred);
@@ -251,8 +261,9 @@ public sealed partial class RotationSweep(
             SigningKeysRotated = keys.Rotated,
             SigningKeysWarned = keys.Warned,
             SigningKeysSkipped = keys.Skipped,
-            Failed = totals.FailedClients + listingFailures + sendFailures + keys.Failed,
+            Failed = totals.FailedClients + listingFailures + sendFailures + keys.Failed + secretChecks.Errors.Count,
             Errors = errors,
+            SecretChecks = secretChecks.Summary,
         };
 
         // Recorded before the summary is published: a run that sent commands always leaves its record.
@@ -280,7 +291,7 @@ public sealed partial class RotationSweep(
             c = c != 0 ? c : string.CompareOrdinal(a.AppSlug, b.AppSlug);
             return c != 0 ? c : string.CompareOrdinal(a.OAuthClientId, b.OAuthClientId);
         });
-        return new SweepReport(summary, decisions) { SigningKeyDecisions = keys.Decisions };
+        return new SweepReport(summary, decisions) { SigningKeyDecisions = keys.Decisions, SecretChecks = secretChecks.Items };
     }
 
     /// <summary>Records and publishes today's warning of a client; false when it was already warned today.</summary>

@@ -42,8 +42,12 @@ public sealed class RotationSweepOptions
     /// <summary>Report what would be rotated and send nothing.</summary>
     public bool DryRun { get; set; }
 
-    /// <summary>Clients evaluated at once per deployment (also bounded by the deployment's <c>MaxConcurrentRequests</c>). Default 4.</summary>
-    public int MaxParallelism { get; set; } = 4;
+    /// <summary>
+    /// Clients evaluated at once per deployment, at most the deployment's <c>MaxConcurrentRequests</c>, which is the real
+    /// bound (size it against Wacht's rate limits). Default 64: the walk uses all the concurrency the deployment allows,
+    /// since a client's visit waits on its calls almost all the time.
+    /// </summary>
+    public int MaxParallelism { get; set; } = 64;
 
     /// <summary>
     /// Only clients matching one of these patterns (empty: all). A pattern is <c>deployment/app-slug/client</c> with

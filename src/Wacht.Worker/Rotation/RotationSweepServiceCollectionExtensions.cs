@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Wacht.Worker.Jobs;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Rotation;
 
@@ -25,6 +26,7 @@ public static class RotationSweepServiceCollectionExtensions
         services.TryAddSingleton<InventoryWalker>();
         services.AddMetrics();
         services.TryAddSingleton<JobMetrics>();
+        services.AddWachtDeliveredSecretCheck();
         services.TryAddSingleton<RotationSweep>();
         return services;
     }

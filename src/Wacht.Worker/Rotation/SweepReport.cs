@@ -7,4 +7,7 @@ public sealed record SweepReport(RotationSweepCompleted Summary, IReadOnlyList<S
 {
     /// <summary>When collected: one decision per app whose signing key is due or nearly due (empty when signing-key rotation is off).</summary>
     public IReadOnlyList<SigningKeyDecision> SigningKeyDecisions { get; init; } = [];
+
+    /// <summary>When collected: what the validity check found for each client of the run's share.</summary>
+    public IReadOnlyList<Validity.SecretCheckItem> SecretChecks { get; init; } = [];
 }

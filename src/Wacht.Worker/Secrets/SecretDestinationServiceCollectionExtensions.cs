@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Wacht.Worker.Secrets.Aws;
+using Wacht.Worker.Secrets.AzureKeyVault;
 using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.Secrets.Kubernetes;
 using Wacht.Worker.Secrets.Reload;
+using Wacht.Worker.Secrets.Vault;
 
 namespace Wacht.Worker.Secrets;
 
@@ -31,6 +34,9 @@ public static class SecretDestinationServiceCollectionExtensions
         // One line per kind.
         services.AddSecretDestinationKind<FileDestinationKind>();
         services.AddSecretDestinationKind<KubernetesDestinationKind>();
+        services.AddVaultDestinationKind();
+        services.AddAwsSecretsManagerDestinationKind();
+        services.AddSecretDestinationKind<AzureKeyVaultDestinationKind>();
 
         services.TryAddSingleton<SecretDestinations>();
         services.TryAddSingleton<SecretRouter>();

@@ -6,7 +6,7 @@ namespace Wacht.Worker.Telemetry;
 /// </summary>
 public static class CommandSteps
 {
-    /// <summary>Waiting for and taking the client's (or app's) lock.</summary>
+    /// <summary>Waiting for the client's (or app's) turn, an execution slot, and taking its lock.</summary>
     public const string Lock = "lock";
 
     /// <summary>A ledger read or write (begin, record intent, store the pending secret, complete).</summary>

@@ -44,6 +44,9 @@ public sealed class RabbitMqBroker
         }
     }
 
+    /// <summary>A broker at fixed addresses (the chaos suite's own node, which it restarts).</summary>
+    public static RabbitMqBroker At(Uri amqp, Uri management) => new(amqp, management);
+
     /// <summary>Creates a fresh virtual host with full permissions for the broker's user.</summary>
     public async Task<TestVirtualHost> CreateVirtualHostAsync()
     {

@@ -38,9 +38,10 @@ public sealed class RabbitWorld : IAsyncDisposable
     /// <summary>Logs of every worker host of this world.</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public static async Task<RabbitWorld> StartAsync()
+    /// <summary>A world on the shared broker, or on <paramref name="broker"/> (the chaos suite's own node).</summary>
+    public static async Task<RabbitWorld> StartAsync(RabbitMqBroker? broker = null)
     {
-        var broker = await RabbitMqBroker.GetAsync();
+        broker ??= await RabbitMqBroker.GetAsync();
         var world = await WachtWorld.StartAsync();
         var vhost = await broker.CreateVirtualHostAsync();
         var observer = new EventObserver();

@@ -57,7 +57,7 @@ public sealed class StartupRefusalTests
         using var scratch = new ScratchDirectory();
         var settings = scratch.EmbeddedSettings();
         settings["Worker:RotationSweep:Cron"] = "daily";
-        settings["Worker:Messaging:PartitionCount"] = "0";
+        settings["Worker:Messaging:ConcurrentMessageLimit"] = "0";
         settings["Worker:Ledger:CommandTimeout"] = "00:00:00";
         settings["Worker:Secrets:Destination"] = "Vault";
 
@@ -66,7 +66,7 @@ public sealed class StartupRefusalTests
         Assert.False(run.TimedOut, "the process did not exit: " + run);
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.False(run.HasStackTrace, run.ToString());
-        foreach (var setting in new[] { "Worker:RotationSweep:Cron", "Worker:Messaging:PartitionCount", "Worker:Ledger:CommandTimeout", "Worker:Secrets:Destination" })
+        foreach (var setting in new[] { "Worker:RotationSweep:Cron", "Worker:Messaging:ConcurrentMessageLimit", "Worker:Ledger:CommandTimeout", "Worker:Secrets:Destination" })
         {
             Assert.True(Occurrences(run.All, setting) == 1, $"{setting} should be named exactly once: {run}");
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Wacht.Client;
 using Wacht.Emulator;
 using Wacht.Worker.Contracts;
+using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Rotation;
@@ -134,6 +135,52 @@ public sealed class GrantAuditDemoSeedTests
         Assert.Empty(report.Findings);
         Assert.Empty(report.CredentialFindings);
         Assert.Equal(21, report.Summary.FindingsPublished);
+    }
+
+    /// <summary>
+    /// Merge of issues 13 and 14: credential findings stream to the sink like grant findings (nothing collected), and
+    /// are de-duplicated through the same batched records: a second run within the interval publishes none of them.
+    /// </summary>
+    [Fact]
+    public async Task CredentialFindings_StreamToTheSink_AndAreDeDuplicated()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
+        var sink = new CollectingSink();
+
+        var report = await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Schedule), sink, CancellationToken.None);
+
+        Assert.Empty(report.Findings);
+        Assert.Empty(report.CredentialFindings);
+        Assert.Equal(Expected.Order(), sink.Grants.Select(f => (f.DeploymentId, f.GrantId, f.Kind)).Order());
+        Assert.Equal(
+            [("7283910238470100001", "7283910238471500007"), ("7283910238470100001", "7283910238471500012"),
+             ("7283910238470100001", "7283910238471500025"), ("7283910238470200002", "7283910238472500006")],
+            sink.Credentials.Select(f => (f.DeploymentId, f.OAuthClientId!)).Order());
+        Assert.All(sink.Credentials, f => Assert.Equal(FindingKinds.SecretNeverRotated, f.Kind));
+        Assert.Equal(21, report.Summary.FindingsPublished);
+
+        var second = await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Schedule), new CollectingSink(), CancellationToken.None);
+        Assert.Equal((0, 21), (second.Summary.FindingsPublished, second.Summary.FindingsSuppressed));
+        Assert.Equal(4, w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<CredentialAuditFinding>().Count());
+    }
+
+    private sealed class CollectingSink : IGrantAuditSink
+    {
+        public List<GrantAuditFinding> Grants { get; } = [];
+
+        public List<CredentialAuditFinding> Credentials { get; } = [];
+
+        public ValueTask WriteAsync(IReadOnlyList<GrantAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            Grants.AddRange(findings);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask WriteCredentialsAsync(IReadOnlyList<CredentialAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            Credentials.AddRange(findings);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]

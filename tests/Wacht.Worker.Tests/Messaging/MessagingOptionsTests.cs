@@ -28,7 +28,7 @@ public sealed class MessagingOptionsTests
     [Theory]
     [InlineData("Worker:Messaging:Retry:Limit", "-1", "Worker:Messaging:Retry:Limit")]
     [InlineData("Worker:Messaging:ConcurrentMessageLimit", "0", "Worker:Messaging:ConcurrentMessageLimit")]
-    [InlineData("Worker:Messaging:PartitionCount", "0", "Worker:Messaging:PartitionCount")]
+    [InlineData("Worker:Messaging:RabbitMq:PrefetchCount", "0", "Worker:Messaging:RabbitMq:PrefetchCount")]
     [InlineData("Worker:Messaging:Retry:MaxInterval", "00:00:00.001", "Worker:Messaging:Retry:MaxInterval")]
     [InlineData("Worker:Messaging:RabbitMq:Host", "", "Worker:Messaging:RabbitMq:Host")]
     [InlineData("Worker:Messaging:RabbitMq:VirtualHost", " ", "Worker:Messaging:RabbitMq:VirtualHost")]

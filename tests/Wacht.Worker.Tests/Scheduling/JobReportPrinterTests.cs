@@ -2,6 +2,7 @@ using Wacht.Worker.Contracts;
 using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Rotation;
+using Wacht.Worker.Rotation.Validity;
 
 namespace Wacht.Worker.Tests.Scheduling;
 
@@ -54,6 +55,61 @@ public sealed class JobReportPrinterTests
     }
 
     [Fact]
+    public void Sweep_PrintsTheSecretChecks_CountsAndOneRowPerClientNotAccepted()
+    {
+        var rotateId = Guid.Parse("9a8b7c6d-4e5f-6071-8293-a4b5c6d7e8f9");
+        var report = new SweepReport(
+            new RotationSweepCompleted
+            {
+                RunId = Guid.NewGuid(),
+                Trigger = JobTriggers.Manual,
+                StartedAt = Started,
+                FinishedAt = Started.AddSeconds(1),
+                SecretChecks = new SecretCheckSummary
+                {
+                    Share = 0.25,
+                    Cycle = 4,
+                    Slot = 2,
+                    Accepted = 3,
+                    Rejected = 1,
+                    RotationsRequested = 1,
+                    Skipped = new Dictionary<string, int> { [SecretCheckSkipReasons.NotInShare] = 9, [SweepSkipReasons.NoSecret] = 2 },
+                },
+            },
+            [])
+        {
+            SecretChecks =
+            [
+                new("7283910238471", "analytics-api", "oc_1", "cid_ok", SecretCheckResults.Accepted, null, "files", "a/b/cid_ok.json", "111111111111", null),
+                new("7283910238471", "analytics-api", "oc_2", "cid_dead", SecretCheckResults.Rejected, SecretCheckRemediations.RotateRequested, "files", "a/b/cid_dead.json", "abcdef012345", rotateId),
+                new("7283910238471", "billing", "oc_3", "cid_none", SecretCheckResults.Skipped, "nothing_delivered: files:c/d/cid_none.json holds no secret", null, null, null, null),
+            ],
+        };
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintSweep(report, output);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("Delivered secrets (share 0.25, slot 3 of 4): accepted 3   REJECTED 1   unknown 0   rotations requested: 1", lines);
+        Assert.Contains(
+            "Not checked: not_in_share 9, nothing_delivered 0, destination_unreadable 0, rotation_in_flight 0, rotation_sent 0, rate_limited 0, no_secret 2, inactive 0, app_inactive 0, filtered 0",
+            lines);
+        Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_dead\s+rejected\s+files:a/b/cid_dead.json\s+abcdef012345\s+rotate_requested\s+9a8b7c6d$", Assert.Single(lines, l => l.Contains("cid_dead", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l.Contains("cid_none", StringComparison.Ordinal) && l.Contains("skipped", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("cid_ok", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sweep_SaysWhenTheSecretChecksAreOff()
+    {
+        using var output = new StringWriter();
+
+        JobReportPrinter.PrintSweep(new SweepReport(new RotationSweepCompleted { StartedAt = Started, FinishedAt = Started }, []), output);
+
+        Assert.Contains("Delivered secrets: not checked (Worker:RotationSweep:Validity:Enabled is false).", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Audit_PrintsTheFindingRow_CountsByKind_AndErrors()
     {
         var report = new AuditReport(
@@ -94,7 +150,8 @@ public sealed class JobReportPrinterTests
         Assert.Contains(lines, l => l.Contains("dry run: yes", StringComparison.Ordinal) && l.Contains("deployments: 2", StringComparison.Ordinal));
         var row = Assert.Single(lines, l => l.Contains("gr_42", StringComparison.Ordinal));
         Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_reporting\s+gr_42\s+ExpiredButActive\s+would_revoke\s+expired 2026-01-01T00:00:00Z x+…$", row);
-        Assert.True(row.Length < 200, "the long detail is cut");
+        // Columns have fixed widths (rows are printed as they come); the detail, the last, is cut at 60 characters.
+        Assert.Equal(60, row[row.IndexOf("expired 2026", StringComparison.Ordinal)..].Length);
         Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0, SigningKeyMissing 0, CompromisedSigningKeyListed 0, SecretNeverRotated 0", lines);
         Assert.Contains("Findings that would be published: 1   suppressed (already reported): 0", lines);
         Assert.Contains("Revocations that would be requested: 1   deferred (cap): 0   failed today (retried tomorrow): 0", lines);
@@ -110,5 +167,45 @@ public sealed class JobReportPrinterTests
         JobReportPrinter.PrintAudit(new AuditReport(new GrantAuditCompleted { Trigger = JobTriggers.Manual }, []), output);
 
         Assert.Contains("No findings.", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Credential findings (issue 14) stream to the same table as grant findings, their kind not cut.</summary>
+    [Fact]
+    public async Task Audit_StreamsCredentialFindings_IntoTheSameTable()
+    {
+        using var output = new StringWriter();
+        var rows = new AuditFindingPrinter(output);
+
+        await rows.WriteCredentialsAsync(
+            [
+                new CredentialAuditFinding
+                {
+                    DeploymentId = "7283910238471",
+                    AppSlug = "analytics-api",
+                    Kid = "kid-2026-01",
+                    Kind = FindingKinds.CompromisedSigningKeyListed,
+                    Detail = "signing key kid-2026-01 is listed with status compromised",
+                },
+                new CredentialAuditFinding
+                {
+                    DeploymentId = "7283910238471",
+                    AppSlug = "billing",
+                    OAuthClientId = "7283910238471500007",
+                    ClientId = "cid_billing",
+                    Kind = FindingKinds.SecretNeverRotated,
+                    Detail = "created 2026-01-01T00:00:00Z, never rotated",
+                },
+            ],
+            CancellationToken.None);
+        JobReportPrinter.PrintAuditSummary(new GrantAuditCompleted { Trigger = JobTriggers.Manual }, rows.Count, output);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Single(lines, l => l.StartsWith("DEPLOYMENT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(
+            l, @"^7283910238471\s+analytics-api\s+-\s+-\s+CompromisedSigningKeyListed\s+-\s+signing key kid-2026-01 is listed with status compromised$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(
+            l, @"^7283910238471\s+billing\s+cid_billing\s+-\s+SecretNeverRotated\s+-\s+created 2026-01-01T00:00:00Z, never rotated$"));
+        Assert.DoesNotContain("No findings.", lines);
     }
 }

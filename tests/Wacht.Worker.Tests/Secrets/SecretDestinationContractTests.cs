@@ -259,6 +259,56 @@ public abstract class SecretDestinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_VerifiedCurrent_ReplacesASecretThatLooksNewer()
+    {
+        // A skewed clock made a dead secret look newer; Wacht has just accepted the delivered one, so it must go in.
+        var (target, key) = NewTarget();
+        var deadButLater = Delivery(target, T0.AddMinutes(5));
+        var verified = Delivery(target, T0) with { VerifiedCurrent = true };
+        await Destination.DeliverAsync(key, deadButLater, CancellationToken.None);
+
+        var result = await Destination.DeliverAsync(key, verified, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.Written, result.Outcome);
+        Assert.Equal(verified.CommandId, result.Present.CommandId);
+        Assert.Equal(verified.Secret.Fingerprint, result.Present.Fingerprint);
+        var stored = await Destination.ReadAsync(key, CancellationToken.None);
+        Assert.Equal(verified.Secret, stored!.Secret);
+        Assert.Equal(verified.CommandId, stored.CommandId);
+        Assert.Equal(T0, stored.RotatedAt);
+    }
+
+    [Fact]
+    public async Task Redeliver_VerifiedCurrent_SameCommandAndSecret_IsAlreadyCurrent_AndChangesNothing()
+    {
+        var (target, key) = NewTarget();
+        var delivery = Delivery(target, T0);
+        await Destination.DeliverAsync(key, delivery, CancellationToken.None);
+        var before = await Destination.ReadAsync(key, CancellationToken.None);
+
+        var again = await Destination.DeliverAsync(key, delivery with { VerifiedCurrent = true }, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.AlreadyCurrent, again.Outcome);
+        Assert.Equal(before!.Version, (await Destination.ReadAsync(key, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task ConcurrentWriter_StoresANewerLookingSecretBetweenReadAndWrite_AVerifiedDeliveryStillEndsCurrent()
+    {
+        var (target, key) = NewTarget();
+        var verified = Delivery(target, T0) with { VerifiedCurrent = true };
+        var theirs = Delivery(target, T0.AddMinutes(1));
+        await ConflictOnNextWriteAsync(key, theirs);
+
+        var result = await Destination.DeliverAsync(key, verified, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.Written, result.Outcome);
+        var stored = await Destination.ReadAsync(key, CancellationToken.None);
+        Assert.Equal(verified.Secret, stored!.Secret);
+        Assert.Equal(verified.CommandId, stored.CommandId);
+    }
+
+    [Fact]
     public async Task Preflight_Forbidden_FailsAsForbidden_AndDeliveryWritesNothing()
     {
         var (target, key) = NewTarget();

@@ -44,7 +44,7 @@ public sealed class SecretDestinationOptionsValidationTests
 
     [Theory]
     [InlineData("Worker:Secrets:Destination", "Vault", "Worker:Secrets:Destination: must be File")]
-    [InlineData("Worker:Secrets:Destinations:apps:Kind", "ftp", "Worker:Secrets:Destinations:apps:Kind: unknown kind 'ftp' (one of file")]
+    [InlineData("Worker:Secrets:Destinations:apps:Kind", "ftp", "Worker:Secrets:Destinations:apps:Kind: unknown kind 'ftp' (one of aws-secrets-manager, azure-key-vault, file, kubernetes, vault)")]
     [InlineData("Worker:Secrets:Destinations:apps:Kind", "", "Worker:Secrets:Destinations:apps:Kind: must be set")]
     [InlineData("Worker:Secrets:Destinations:apps:Directory", " ", "Worker:Secrets:Destinations:apps:Directory: must be set")]
     [InlineData("Worker:Secrets:Destinations:a b:Kind", "file", "Worker:Secrets:Destinations:a b: the name 'a b' must be")]

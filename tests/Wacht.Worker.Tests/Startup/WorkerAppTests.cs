@@ -22,13 +22,13 @@ public sealed class WorkerAppTests : IDisposable
         var settings = Embedded();
         settings["Worker:RotationSweep:Cron"] = "daily";
         settings["Worker:GrantAudit:MaxRevocationsPerRun"] = "-1";
-        settings["Worker:Messaging:PartitionCount"] = "0";
+        settings["Worker:Messaging:ConcurrentMessageLimit"] = "0";
         settings["Worker:Ledger:CommandTimeout"] = "00:00:00";
         settings["Worker:Secrets:Destination"] = "Vault";
 
         var exception = await Assert.ThrowsAsync<WorkerStartupException>(() => BuildAsync(settings, "Development"));
 
-        foreach (var setting in new[] { "Worker:RotationSweep:Cron", "Worker:GrantAudit:MaxRevocationsPerRun", "Worker:Messaging:PartitionCount", "Worker:Ledger:CommandTimeout", "Worker:Secrets:Destination" })
+        foreach (var setting in new[] { "Worker:RotationSweep:Cron", "Worker:GrantAudit:MaxRevocationsPerRun", "Worker:Messaging:ConcurrentMessageLimit", "Worker:Ledger:CommandTimeout", "Worker:Secrets:Destination" })
         {
             Assert.Single(exception.Problems, p => p.StartsWith(setting, StringComparison.Ordinal));
         }
@@ -42,11 +42,11 @@ public sealed class WorkerAppTests : IDisposable
     public async Task AValueThatCannotBeConverted_IsAProblemNamingTheSetting()
     {
         var settings = Embedded();
-        settings["Worker:Messaging:PartitionCount"] = "many";
+        settings["Worker:Messaging:ConcurrentMessageLimit"] = "many";
 
         var exception = await Assert.ThrowsAsync<WorkerStartupException>(() => BuildAsync(settings, "Development"));
 
-        Assert.Contains("Worker:Messaging:PartitionCount", Assert.Single(exception.Problems), StringComparison.Ordinal);
+        Assert.Contains("Worker:Messaging:ConcurrentMessageLimit", Assert.Single(exception.Problems), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ namespace Wacht.Worker.Tests.Support;
 /// For the scheduled jobs' tests: an emulator started from a seed (the demo seed, or a generated one) with every
 /// deployment of it configured, the worker's command pipeline on the MassTransit test harness (real SQLite ledger,
 /// which is also the job ledger; file destination; optionally the real consumers, so sent commands execute), and a
-/// <see cref="FakeTimeProvider"/> for the job's "now". Only the job's clock is fake (<see cref="Create{T}"/>): the Wacht
+/// <see cref="FakeTimeProvider"/> for the job's "now". Only the job's clock is fake (<see cref="Create{T}()"/>): the Wacht
 /// client's timeouts and retry delays and the command pipeline keep real time.
 /// </summary>
 public class SeededWorld : IAsyncDisposable
@@ -146,6 +146,9 @@ public class SeededWorld : IAsyncDisposable
 
     /// <summary>A job service built from the worker's registrations but with <see cref="Clock"/> as its time.</summary>
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(_provider, (TimeProvider)Clock);
+
+    /// <summary>A job service built from the worker's registrations, with <see cref="Clock"/> and <paramref name="replacements"/> instead of the registered ones.</summary>
+    public T Create<T>(params object[] replacements) => ActivatorUtilities.CreateInstance<T>(_provider, [(TimeProvider)Clock, .. replacements]);
 
     /// <summary>A client on the emulator for checking state (the worker's own factory, same settings).</summary>
     public IWachtClient Wacht(string deploymentId) => _provider.GetRequiredService<IWachtClientFactory>().GetClient(deploymentId);

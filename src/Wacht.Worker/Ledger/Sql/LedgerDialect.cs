@@ -36,7 +36,7 @@ internal abstract class LedgerDialect
     /// <summary>How an error message names the database (the SQLite file), or null.</summary>
     public abstract string? NameInErrors { get; }
 
-    /// <summary>An open connection for reads (and for writes that need no turn, see <see cref="OpenWriterAsync"/>).</summary>
+    /// <summary>An open connection for reads (and for writes that need no turn, see <see cref="OpenWriterAsync(CancellationToken)"/>).</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
@@ -44,7 +44,12 @@ internal abstract class LedgerDialect
     /// waits (asynchronously, without holding a thread) for the other writers of this process to finish first;
     /// PostgreSQL writers run side by side and lock rows.
     /// </summary>
-    public abstract Task<LedgerWriter> OpenWriterAsync(CancellationToken cancellationToken);
+    public Task<LedgerWriter> OpenWriterAsync(CancellationToken cancellationToken) =>
+        OpenWriterAsync(LedgerDurability.Durable, cancellationToken);
+
+    /// <inheritdoc cref="OpenWriterAsync(CancellationToken)"/>
+    /// <param name="durability">Whether the commit waits until it is on disk (<see cref="LedgerDurability"/>).</param>
+    public abstract Task<LedgerWriter> OpenWriterAsync(LedgerDurability durability, CancellationToken cancellationToken);
 
     /// <summary>What has to happen before the migration transaction (SQLite: the directory and the WAL journal).</summary>
     public abstract Task PrepareDatabaseAsync(CancellationToken cancellationToken);
@@ -89,17 +94,20 @@ internal abstract class LedgerDialect
 }
 
 /// <summary>
-/// A connection that may write (see <see cref="LedgerDialect.OpenWriterAsync"/>); disposing it closes the connection
+/// A connection that may write (see <see cref="LedgerDialect.OpenWriterAsync(CancellationToken)"/>); disposing it closes the connection
 /// and lets the next writer in.
 /// </summary>
 internal sealed class LedgerWriter : IAsyncDisposable
 {
     private SemaphoreSlim? _turn;
+    private Func<DbConnection, Task>? _restore;
 
-    public LedgerWriter(DbConnection connection, SemaphoreSlim? turn)
+    /// <param name="restore">Run before the connection is closed: puts back what a relaxed write changed.</param>
+    public LedgerWriter(DbConnection connection, SemaphoreSlim? turn, Func<DbConnection, Task>? restore = null)
     {
         Connection = connection;
         _turn = turn;
+        _restore = restore;
     }
 
     public DbConnection Connection { get; }
@@ -108,11 +116,41 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         try
         {
-            await Connection.DisposeAsync();
+            try
+            {
+                if (Interlocked.Exchange(ref _restore, null) is { } restore)
+                {
+                    await restore(Connection);
+                }
+            }
+            finally
+            {
+                await Connection.DisposeAsync();
+            }
         }
         finally
         {
             Interlocked.Exchange(ref _turn, null)?.Release();
         }
     }
+}
+
+/// <summary>
+/// Whether a write's commit waits until it is on disk. A <see cref="Relaxed"/> commit is safe against a crash of the
+/// worker (the operating system has it) but a power cut or a crash of the machine may lose it, and with it only the
+/// relaxed commits since the last durable one: the journal is written in order (SQLite's WAL; PostgreSQL's WAL), so a
+/// durable commit makes every commit before it durable too. Waiting for the disk costs milliseconds per commit on
+/// ordinary disks and, with SQLite's one writer at a time, bounds the whole worker's commit rate.
+/// </summary>
+internal enum LedgerDurability
+{
+    /// <summary>On disk before the call returns: whatever the rotation of a secret records.</summary>
+    Durable,
+
+    /// <summary>
+    /// For writes whose loss only repeats work that is safe to repeat: a command's begin and outcome (a revocation or
+    /// scope sync runs again, idempotent at Wacht; a rotation's own states are durable), job runs, due warnings, and the
+    /// audit's record of published findings (a finding is published again).
+    /// </summary>
+    Relaxed,
 }

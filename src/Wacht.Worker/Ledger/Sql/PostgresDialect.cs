@@ -62,8 +62,31 @@ internal sealed class PostgresDialect : LedgerDialect
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task<LedgerWriter> OpenWriterAsync(CancellationToken cancellationToken) =>
-        new(await _dataSource.OpenConnectionAsync(cancellationToken), turn: null);
+    /// <summary>
+    /// A relaxed writer's session runs with <c>synchronous_commit=off</c> (the commit does not wait for the server's WAL
+    /// flush; the server never corrupts, it may only lose the last such commits if it crashes), reset before the
+    /// connection returns to the pool.
+    /// </summary>
+    public override async Task<LedgerWriter> OpenWriterAsync(LedgerDurability durability, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        if (durability == LedgerDurability.Durable)
+        {
+            return new LedgerWriter(connection, turn: null);
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SET synchronous_commit = off;", commandTimeout: CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        return new LedgerWriter(connection, turn: null, static c => c.ExecuteAsync("RESET synchronous_commit;"));
+    }
 
     public override Task PrepareDatabaseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

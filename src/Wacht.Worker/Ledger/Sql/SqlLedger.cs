@@ -100,7 +100,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     {
         LedgerStates.EnsureValid(start);
         var sql = _sql;
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         var inserted = await QueryFirstAsync<LedgerRows.Command>(writer.Connection, sql.BeginCommand, new
         {
             id = _dialect.Id(start.CommandId),
@@ -254,6 +254,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return ChangeStateAsync(
+            LedgerDurability.Relaxed,
             commandId,
             LedgerSql.Complete,
             OutcomeParameters(commandId, outcome),
@@ -279,7 +280,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken)
     {
         var sql = _sql;
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var row = await QueryFirstAsync<LedgerRows.Command>(
@@ -311,7 +312,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
         LedgerStates.EnsureChangeMatches(commandId, change);
         LedgerStates.EnsureSuccess(outcome);
 
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Durable, cancellationToken);
         await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
         await ChangeStateAsync(
             writer.Connection,
@@ -359,7 +360,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValid(run);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await writer.Connection.ExecuteAsync(Command(LedgerSql.InsertJobRun, new
         {
             id = _dialect.Id(run.RunId),
@@ -388,7 +389,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         var affected = await writer.Connection.ExecuteAsync(Command(LedgerSql.RecordDueWarning, new
         {
             deployment = deploymentId,
@@ -402,7 +403,9 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     public async Task<bool> TryRecordSigningKeyDueWarningAsync(string deploymentId, string appSlug, DateOnly day, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValidApp(deploymentId, appSlug);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+
+        // Relaxed like the clients' warnings: a warning lost in a crash is only sent again, and it records no rotation.
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         var affected = await writer.Connection.ExecuteAsync(Command(LedgerSql.RecordSigningKeyDueWarning, new
         {
             deployment = deploymentId,
@@ -418,7 +421,9 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
     {
         LedgerStates.EnsureValidApp(deploymentId, appSlug);
         ArgumentException.ThrowIfNullOrWhiteSpace(kid);
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+
+        // Durable: the sightings are the evidence a key's age (and so its rotation) is decided from.
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Durable, cancellationToken);
         var row = await QueryFirstAsync<LedgerRows.Sighting>(writer.Connection, LedgerSql.RecordSigningKeySighting, new
         {
             deployment = deploymentId,
@@ -457,7 +462,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             return;
         }
 
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await _dialect.UpsertPublishedFindingsAsync(writer, findings, cancellationToken);
     }
 
@@ -471,15 +476,20 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             return;
         }
 
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
         await _dialect.DeletePublishedFindingsAsync(writer, deploymentId, resolved, cancellationToken);
     }
 
     /// <summary>Runs a state change on a writer of its own (see <see cref="ChangeStateAsync(DbConnection, DbTransaction?, Guid, string, object, Action{LedgerRows.State?}, CancellationToken)"/>).</summary>
+    private Task ChangeStateAsync(
+        Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken) =>
+        ChangeStateAsync(LedgerDurability.Durable, commandId, sql, parameters, explainRefusal, cancellationToken);
+
+    /// <inheritdoc cref="ChangeStateAsync(Guid, string, object, Action{LedgerRows.State?}, CancellationToken)"/>
     private async Task ChangeStateAsync(
-        Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken)
+        LedgerDurability durability, Guid commandId, string sql, object parameters, Action<LedgerRows.State?> explainRefusal, CancellationToken cancellationToken)
     {
-        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await using var writer = await _dialect.OpenWriterAsync(durability, cancellationToken);
         await ChangeStateAsync(writer.Connection, null, commandId, sql, parameters, explainRefusal, cancellationToken);
     }
 

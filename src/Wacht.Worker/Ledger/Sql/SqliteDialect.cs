@@ -14,10 +14,12 @@ namespace Wacht.Worker.Ledger.Sql;
 /// pages. It is stored in the file, set once at initialisation.</item>
 /// <item><c>synchronous=FULL</c>: in WAL mode a commit then fsyncs the log before it returns, so a pending secret is on
 /// disk when <c>StorePendingSecretAsync</c> returns. <c>NORMAL</c> would only sync at checkpoints: a power cut could
-/// lose the last commits, and with them a secret that Wacht has issued and the old one already invalidated.</item>
+/// lose the last commits, and with them a secret that Wacht has issued and the old one already invalidated. A
+/// <see cref="LedgerDurability.Relaxed"/> write runs with <c>NORMAL</c> (one fsync costs about 8 ms on this project's
+/// CI disk, and writers take turns) and puts <c>FULL</c> back before its connection returns to the pool.</item>
 /// <item>Writers take turns: SQLite has one writer per database, and writers racing for it spin in SQLite's busy
 /// handler (sleeping on a pool thread, up to 100 ms a try), which got slower the more writers there were. Here a
-/// writer waits asynchronously for its turn in this process (<see cref="OpenWriterAsync"/>), bounded by the command
+/// writer waits asynchronously for its turn in this process (<see cref="OpenWriterAsync(LedgerDurability, CancellationToken)"/>), bounded by the command
 /// timeout; <c>busy_timeout</c> still covers another process writing to the same file (the CLI, say).</item>
 /// <item>Per-connection settings (<c>synchronous</c>, <c>busy_timeout</c>) are applied once per physical connection,
 /// not at every open of a pooled one.</item>
@@ -73,7 +75,7 @@ internal sealed class SqliteDialect : LedgerDialect
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await OpenSqliteAsync(cancellationToken);
 
-    public override async Task<LedgerWriter> OpenWriterAsync(CancellationToken cancellationToken)
+    public override async Task<LedgerWriter> OpenWriterAsync(LedgerDurability durability, CancellationToken cancellationToken)
     {
         if (!await _writerTurn.WaitAsync(CommandTimeout, cancellationToken))
         {
@@ -85,7 +87,26 @@ internal sealed class SqliteDialect : LedgerDialect
 
         try
         {
-            return new LedgerWriter(await OpenSqliteAsync(cancellationToken), _writerTurn);
+            var connection = await OpenSqliteAsync(cancellationToken);
+            if (durability == LedgerDurability.Durable)
+            {
+                return new LedgerWriter(connection, _writerTurn);
+            }
+
+            try
+            {
+                // Until restored, this handle no longer counts as configured: if the restore fails, the next open of it
+                // applies synchronous=FULL again.
+                _configured.Remove(connection.Handle!);
+                await connection.ExecuteAsync(new CommandDefinition("PRAGMA synchronous=NORMAL;", commandTimeout: CommandTimeoutSeconds, cancellationToken: cancellationToken));
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+
+            return new LedgerWriter(connection, _writerTurn, RestoreAsync);
         }
         catch
         {
@@ -156,6 +177,16 @@ internal sealed class SqliteDialect : LedgerDialect
         await writer.Connection.ExecuteAsync(new CommandDefinition(
             LedgerSql.DeletePublishedFinding, rows, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Puts a connection that wrote relaxed back to its per-connection settings (and marks it configured).</summary>
+    private async Task RestoreAsync(DbConnection connection)
+    {
+        var sqlite = (SqliteConnection)connection;
+        await using var pragmas = sqlite.CreateCommand();
+        pragmas.CommandText = "PRAGMA synchronous=FULL;";
+        await pragmas.ExecuteNonQueryAsync(CancellationToken.None);
+        _configured.AddOrUpdate(sqlite.Handle!, Configured);
     }
 
     /// <summary>Timestamps are stored as ISO-8601 UTC round-trip text, e.g. <c>2026-03-04T05:06:07.0000000Z</c>.</summary>

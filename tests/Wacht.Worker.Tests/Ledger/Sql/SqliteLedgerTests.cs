@@ -247,6 +247,34 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
     }
 
     [Fact]
+    public async Task RelaxedWrites_RunWithNormalSync_AndLeaveThePooledConnectionAtFullSync()
+    {
+        var dialect = ((SqlLedger)Ledger).Dialect;
+        SqliteConnection.ClearAllPools();
+
+        await using (var relaxed = await dialect.OpenWriterAsync(LedgerDurability.Relaxed, CancellationToken.None))
+        {
+            Assert.Equal(1L, await relaxed.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;")); // NORMAL
+        }
+
+        // The same physical connection (the pool hands it back): FULL again, for reads and durable writes alike.
+        await using (var pooled = await dialect.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(2L, await pooled.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+        }
+
+        await using (var durable = await dialect.OpenWriterAsync(LedgerDurability.Durable, CancellationToken.None))
+        {
+            Assert.Equal(2L, await durable.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+        }
+
+        // What a relaxed write records is there like any other write.
+        var start = Rotation();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        Assert.NotNull(await Ledger.FindAsync(start.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Write_WhileAnotherProcessHoldsTheWriteLock_WaitsForItInsteadOfFailing()
     {
         await using var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
