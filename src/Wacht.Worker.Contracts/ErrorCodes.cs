@@ -44,9 +44,17 @@ public static class ErrorCodes
     public const string SecretDeliveryFailed = "secret_delivery_failed";
 
     /// <summary>
+    /// The new secret was delivered, but the worker could not see Wacht accept it: Wacht rejected it again after every
+    /// rotation this attempt was allowed (someone keeps rotating the client), or Wacht's runtime endpoint could not be
+    /// asked (unreachable, or no app at its host). The old secret is dead; the secret at the destination may or may not
+    /// work. Retryable: a re-drive checks the delivered secret again and rotates only if Wacht rejects it.
+    /// </summary>
+    public const string SecretVerificationFailed = "secret_verification_failed";
+
+    /// <summary>
     /// A later rotation of the same client replaced this command's secret before it was delivered (e.g. this command's
-    /// delivery failed and it was re-driven after another rotation). The undelivered secret no longer works and was
-    /// discarded; the destination holds the later, working one. Nothing to retry.
+    /// delivery failed and it was re-driven after another rotation delivered its own). Wacht rejects the undelivered
+    /// secret and accepts the one at the destination (both checked), so the undelivered one was discarded. Nothing to retry.
     /// </summary>
     public const string Superseded = "superseded";
 

@@ -43,6 +43,18 @@ public sealed record SecretRotated : ICommandEvent
     /// </summary>
     public IReadOnlyList<ReloadActionResult> ReloadActions { get; init; } = [];
 
+    /// <summary>
+    /// True when at least one of <see cref="ReloadActions"/> failed: the secret is delivered and works, but an
+    /// application may still run with the old one until it reloads. An outcome to alert on, distinct from a failure.
+    /// </summary>
+    public bool ReloadFailed { get; init; }
+
+    /// <summary>
+    /// When Wacht was seen to accept the delivered secret (the app's runtime endpoint authenticated the client with it),
+    /// after the delivery and before this event. Null only when verification is turned off (<c>Worker:Rotation:Verify</c>).
+    /// </summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
     /// <summary>First 12 hex digits of the SHA-256 of the new secret: lets a reader check which secret it holds without revealing it.</summary>
     public string SecretFingerprint { get; init; } = "";
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Wacht.Client;
 using Wacht.Worker.Authorization;
 using Wacht.Worker.Commands;
@@ -49,7 +50,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddWachtSecretDestinations();
         services.AddWachtMessagingOptions();
         services.AddWachtCommandAuthorization();
-        services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath);
+        services.AddOptions<RotationOptions>().BindConfiguration(RotationOptions.SectionPath).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RotationOptions>, RotationOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<CommandMetrics>();
         services.AddWachtRotationSweep();

@@ -6,6 +6,7 @@ using Wacht.Emulator;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.IntegrationTests.Support;
 using Wacht.Worker.Secrets;
+using Wacht.Worker.Secrets.Files;
 using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.IntegrationTests;
@@ -18,7 +19,7 @@ public sealed class FailureModesTests
     {
         await using var w = await RabbitWorld.StartAsync();
         var hanging = new HangingDestination();
-        var first = await w.StartWorkerAsync(services: s => s.Replace(ServiceDescriptor.Singleton<ISecretDestination>(hanging)));
+        var first = await w.StartWorkerAsync(destination: hanging);
         var client = await w.World.ClientAsync(WachtWorld.ServiceClient);
         var command = new RotateSecret { CommandId = NewId.NextGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = client.Id };
 
@@ -199,11 +200,14 @@ public sealed class FailureModesTests
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Name => "hanging";
+        // Named as the host's file destination: the host that dies was writing to the destination the next host
+        // (same configuration, without the hang) finds recorded with the command.
+        public string Name => "file";
 
         public string Kind => "hanging";
 
-        public string KeyFor(SecretTarget target, string? keyTemplate) => target.ClientId;
+        public string KeyFor(SecretTarget target, string? keyTemplate) =>
+            SecretKeyTemplate.Expand(keyTemplate ?? FileSecretDestination.DefaultKeyTemplate, target, static (_, _) => { });
 
         public Task PreflightAsync(string key, SecretTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -214,7 +218,6 @@ public sealed class FailureModesTests
             throw new InvalidOperationException("A hanging destination never delivers.");
         }
 
-        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("A hanging destination holds nothing.");
+        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult<StoredSecret?>(null);
     }
 }

@@ -34,6 +34,12 @@ public sealed class WachtWorld : IAsyncDisposable
     /// <summary>client_secret_post, deactivated.</summary>
     public const string InactiveClient = "retired-service";
 
+    /// <summary>client_secret_jwt, active.</summary>
+    public const string JwtClient = "signing-service";
+
+    /// <summary>client_secret_post, active, with a client_id containing '/' (the file destination cannot name a file after it).</summary>
+    public const string SlashedClient = "odd-id-service";
+
     public const string RotateOperation = "rotateOAuthClientSecret";
     public const string RevokeOperation = "revokeOAuthGrant";
 
@@ -105,6 +111,10 @@ public sealed class WachtWorld : IAsyncDisposable
         settings["Worker:Messaging:Retry:MinInterval"] = "00:00:00.020";
         settings["Worker:Messaging:Retry:MaxInterval"] = "00:00:00.200";
         settings["Worker:Messaging:Retry:IntervalDelta"] = "00:00:00.020";
+
+        // The emulator answers at once or never (a lost response is dropped after it acted): a rotate call whose answer
+        // was lost settles within a moment, not the production default's minutes. The late-call tests set their own.
+        settings["Worker:Rotation:InFlightWindow"] = "00:00:00.300";
 
         // Test hosts don't run the cron jobs (an hourly audit firing mid-test would publish findings); the scheduling
         // tests turn it back on.
@@ -230,6 +240,24 @@ public sealed class WachtWorld : IAsyncDisposable
                             ClientName = PublicClient,
                             ClientAuthMethod = "none",
                             RedirectUris = ["https://dashboard.example.com/callback"],
+                        },
+                        new SeedClient
+                        {
+                            ClientName = JwtClient,
+                            ClientAuthMethod = "client_secret_jwt",
+                            GrantTypes = ["client_credentials"],
+                            ClientSecret = NewSecret(JwtClient),
+                            CreatedAt = now.AddDays(-60),
+                        },
+                        new SeedClient
+                        {
+                            // A client_id no file name can carry: its secret has nowhere to go in the file destination.
+                            ClientName = SlashedClient,
+                            ClientId = "oc_odd/client",
+                            ClientAuthMethod = "client_secret_post",
+                            GrantTypes = ["client_credentials"],
+                            ClientSecret = NewSecret(SlashedClient),
+                            CreatedAt = now.AddDays(-60),
                         },
                         new SeedClient
                         {

@@ -7,6 +7,7 @@ using Wacht.Worker.Authorization;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
+using Wacht.Worker.Telemetry;
 
 namespace Wacht.Worker.Commands;
 
@@ -88,10 +89,21 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
     private async Task ExecuteLockedAsync(Run run)
     {
         var cancellationToken = run.Context.CancellationToken;
-        await using var held = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
+        IClientLockHandle acquired;
+        using (Step(run, CommandSteps.Lock))
+        {
+            acquired = await AcquireLockAsync(run.Target.LockKey, cancellationToken);
+        }
+
+        await using var held = acquired;
 
         var fingerprint = CommandFingerprint.Of(handler.Kind, handler.MeaningfulFields(run.Command));
-        var record = await ledger.BeginAsync(Start(run, fingerprint), cancellationToken);
+        CommandRecord record;
+        using (Step(run, CommandSteps.Ledger))
+        {
+            record = await ledger.BeginAsync(Start(run, fingerprint), cancellationToken);
+        }
+
         if (!SameCommand(record, run, fingerprint))
         {
             // The id was first recorded for another command. Answering with (or resuming) the other's state would
@@ -124,25 +136,32 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
 
         CommandLog.Executing(_logger, handler.Kind, LogValue.Safe(run.Command.Trigger) ?? "", LogValue.Safe(run.Command.RequestedBy));
         CommandResult<TSucceeded> result;
-        try
+        using (var span = Step(run, CommandSteps.Execute))
         {
-            result = await handler.ExecuteAsync(run.Command, new CommandExecution(record, clients.GetClient(run.Command.DeploymentId), held, run.SentBy), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            CommandLog.Interrupted(_logger, handler.Kind);
-            throw;
-        }
-        catch (Exception exception) when (exception is not TransientCommandException)
-        {
-            await HandleFailureAsync(run, exception);
-            return;
+            try
+            {
+                result = await handler.ExecuteAsync(run.Command, new CommandExecution(record, clients.GetClient(run.Command.DeploymentId), held, run.SentBy), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                CommandLog.Interrupted(_logger, handler.Kind);
+                throw;
+            }
+            catch (Exception exception) when (exception is not TransientCommandException)
+            {
+                WorkerActivitySource.Failed(span, (exception as CommandFailureException)?.Failure.Code ?? CommandFailure.From(exception).Code, exception);
+                await HandleFailureAsync(run, exception);
+                return;
+            }
         }
 
         if (!result.RecordedInLedger)
         {
             // Not cancellable: the command has had its effect at Wacht; the ledger must know before anyone is told.
-            await ledger.CompleteAsync(run.Command.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None);
+            using (Step(run, CommandSteps.Ledger))
+            {
+                await ledger.CompleteAsync(run.Command.CommandId, OutcomeCodec.Success(result.Event), CancellationToken.None);
+            }
         }
 
         await PublishAsync(run, result.Event);
@@ -253,8 +272,14 @@ internal sealed class CommandConsumer<TCommand, TSucceeded, TFailed>(
         return new FailureDetails(exception, [], record, known, run.SentBy);
     }
 
-    private Task PublishAsync(Run run, object @event) =>
-        OutcomePublisher.PublishAsync(run.Context, run.Command.CommandId, @event, options.Value.PublishTimeout);
+    private async Task PublishAsync(Run run, object @event)
+    {
+        using var span = Step(run, CommandSteps.Publish);
+        await OutcomePublisher.PublishAsync(run.Context, run.Command.CommandId, @event, options.Value.PublishTimeout);
+    }
+
+    private System.Diagnostics.Activity? Step(Run run, string step) =>
+        WorkerActivitySource.StartCommandStep(step, handler.Kind, run.Command.CommandId, run.Command.DeploymentId, run.Command.AppSlug, run.Target.TargetId);
 
     /// <summary>
     /// Whether the recorded command is this one: the same fingerprint of the meaningful fields (kind included). Records

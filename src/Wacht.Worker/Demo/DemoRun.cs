@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Wacht.Client;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Secrets;
-using Wacht.Worker.Secrets.Files;
 
 namespace Wacht.Worker.Demo;
 
@@ -129,15 +128,16 @@ internal static class DemoRun
 
     private static async Task CheckDestinationAsync(WorkerApp app, IServiceProvider services, SecretRotated rotated, TextWriter output, CancellationToken cancellationToken)
     {
-        if (services.GetRequiredService<ISecretDestination>() is not FileSecretDestination files)
+        // What the application reads, where the rotation said it put the secret.
+        if (services.GetRequiredService<SecretDestinations>().Find(rotated.Destination) is not { } destination)
         {
             return;
         }
 
-        var record = await files.ReadAsync(rotated.DeploymentId, rotated.AppSlug, rotated.ClientId, cancellationToken);
+        var record = await destination.ReadAsync(rotated.DestinationKey, cancellationToken);
         var line = record is null
             ? "the destination holds no secret for this client!"
-            : $"the destination file holds a secret with fingerprint {record.Secret.Fingerprint}"
+            : $"the destination holds a secret with fingerprint {record.Secret.Fingerprint}"
                 + (app.Emulator is null ? "" : $"; Wacht accepts it: {app.Emulator.IsCurrentSecret(rotated.ClientId, record.Secret.Reveal())}");
         await output.WriteLineAsync($"    {line}");
     }

@@ -5,6 +5,13 @@ namespace Wacht.Worker.Ledger;
 /// <param name="Outcome">The recorded terminal event, when <see cref="State"/> is terminal.</param>
 /// <param name="Fingerprint">The payload fingerprint the command was first recorded with (<see cref="CommandStart.Fingerprint"/>).</param>
 /// <param name="ValidatedUser">The validated user the command was first recorded with (<see cref="CommandStart.ValidatedUser"/>).</param>
+/// <param name="RotateInFlightUntil">
+/// Rotation: until when this command's last rotate call may still take effect at Wacht (its answer was lost, or the
+/// worker died waiting for it); null when the call answered or none was made.
+/// </param>
+/// <param name="Route">Rotation: the route decided for the command's secret (<see cref="ICommandLedger.RecordRouteAsync"/>).</param>
+/// <param name="Destination">Rotation: the destination of that route.</param>
+/// <param name="DestinationKey">Rotation: the key in that destination.</param>
 public sealed record CommandRecord(
     Guid CommandId,
     string Kind,
@@ -17,7 +24,11 @@ public sealed record CommandRecord(
     DateTimeOffset UpdatedAt,
     RecordedOutcome? Outcome,
     string? Fingerprint = null,
-    string? ValidatedUser = null)
+    string? ValidatedUser = null,
+    DateTimeOffset? RotateInFlightUntil = null,
+    string? Route = null,
+    string? Destination = null,
+    string? DestinationKey = null)
 {
     public bool IsTerminal => State is CommandState.Succeeded or CommandState.Failed;
 }

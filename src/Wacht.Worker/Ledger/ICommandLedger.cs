@@ -20,19 +20,39 @@ public interface ICommandLedger
     Task<CommandRecord?> FindAsync(Guid commandId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Rotation: records the intent to call rotate (state <see cref="CommandState.Rotating"/>, rotate-calls + 1, and the
-    /// intent time that <see cref="FindLatestRotateIntentAsync"/> reports).
+    /// Rotation: records the intent to call rotate (state <see cref="CommandState.Rotating"/>, rotate-calls + 1, the
+    /// intent time) and until when that call may still take effect at Wacht if its answer is lost
+    /// (<paramref name="inFlightUntil"/>, reported by <see cref="FindRotateInFlightUntilAsync"/> until the call answers).
     /// </summary>
-    Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken);
+    Task MarkRotatingAsync(Guid commandId, DateTimeOffset? inFlightUntil, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Rotation: the latest time any other rotate-secret command of the client recorded the intent to call rotate
-    /// (<see cref="MarkRotatingAsync"/>), or null when none did. A pending secret issued before another command's later
-    /// rotate intent has been superseded (that rotate invalidated it) and must not be delivered.
+    /// Rotation: the rotate call of a command in <see cref="CommandState.Rotating"/> answered (with an error: a success
+    /// is recorded by <see cref="StorePendingSecretAsync"/>), so it can no longer take effect later: its in-flight
+    /// deadline is cleared.
     /// </summary>
-    /// <param name="excludingCommandId">The asking command, whose own intents do not count.</param>
-    Task<DateTimeOffset?> FindLatestRotateIntentAsync(
-        string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken);
+    Task SettleRotateAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: the latest in-flight deadline of the client's rotate calls (any command): until then an earlier call
+    /// whose answer was lost may still take effect at Wacht and invalidate a newer secret, so no new rotate call may be
+    /// made for the client. Null when no call of the client is in flight.
+    /// </summary>
+    Task<DateTimeOffset?> FindRotateInFlightUntilAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: records the route, destination and destination key decided for the command's secret, before the rotate
+    /// call, so a re-drive delivers where the first attempt decided and the decision is on record. A no-op once the
+    /// command is terminal.
+    /// </summary>
+    Task RecordRouteAsync(Guid commandId, string route, string destination, string destinationKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rotation: the other rotate-secret commands of the client that hold a secret not yet delivered (pending, or kept
+    /// by a failed delivery for a re-drive), newest intent first. Such a secret may be the client's current one: before
+    /// rotating, a command that finds its own secret dead must not kill another command's working one.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ListOtherPendingSecretsAsync(string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken);
 
     /// <summary>Rotation: stores the new secret encrypted, state <see cref="CommandState.PendingDelivery"/>.</summary>
     Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken);

@@ -37,6 +37,14 @@ internal static class LedgerStates
         }
     }
 
+    internal static void EnsureCanSettleRotate(Guid commandId, CommandState? state)
+    {
+        if (state is not CommandState.Rotating)
+        {
+            throw new LedgerStateException(commandId, state, "SettleRotateAsync");
+        }
+    }
+
     internal static void EnsureCanStorePendingSecret(Guid commandId, CommandState? state)
     {
         if (state is not CommandState.Rotating)

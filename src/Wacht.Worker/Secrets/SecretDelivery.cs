@@ -18,6 +18,12 @@ public sealed record SecretDelivery(
     /// <summary>Whose secret this is.</summary>
     public SecretTarget Target => new(DeploymentId, AppSlug, OAuthClientId, ClientId);
 
+    /// <summary>
+    /// Wacht was seen to accept this secret just before the delivery: it is the client's current secret, and replaces
+    /// whatever the destination holds (see <see cref="SecretStamp.VerifiedCurrent"/>).
+    /// </summary>
+    public bool VerifiedCurrent { get; init; }
+
     /// <summary>What identifies this secret and orders it against others, without the secret.</summary>
-    public SecretStamp Stamp => new(CommandId, RotatedAt, Secret.Fingerprint);
+    public SecretStamp Stamp => new(CommandId, RotatedAt, Secret.Fingerprint, VerifiedCurrent);
 }

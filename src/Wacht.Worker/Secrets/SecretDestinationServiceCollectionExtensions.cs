@@ -40,9 +40,6 @@ public static class SecretDestinationServiceCollectionExtensions
         services.AddHttpClient(SecretReloader.HttpClientName).RemoveAllLoggers();
         services.TryAddSingleton<SecretReloader>();
 
-        // Transitional, until the rotate consumer resolves a route per client: the one destination of a configuration
-        // that has exactly one (the legacy file destination by default).
-        services.TryAddSingleton<ISecretDestination>(static sp => SingleDestination(sp.GetRequiredService<SecretDestinations>()));
         return services;
     }
 
@@ -53,10 +50,4 @@ public static class SecretDestinationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISecretDestinationKind, TKind>());
         return services;
     }
-
-    private static ISecretDestination SingleDestination(SecretDestinations destinations) =>
-        destinations.All.Count == 1
-            ? destinations.All.Single()
-            : throw new InvalidOperationException(
-                $"{destinations.All.Count} secret destinations are configured; a single ISecretDestination is only defined for one. Resolve routes with SecretRouter.");
 }

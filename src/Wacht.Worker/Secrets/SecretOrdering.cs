@@ -6,7 +6,11 @@ namespace Wacht.Worker.Secrets;
 /// </summary>
 public static class SecretOrdering
 {
-    /// <summary>Whether to write <paramref name="delivered"/> over what the destination holds (<paramref name="present"/>, null when nothing).</summary>
+    /// <summary>
+    /// Whether to write <paramref name="delivered"/> over what the destination holds (<paramref name="present"/>, null
+    /// when nothing). A delivery Wacht was just seen to accept (<see cref="SecretStamp.VerifiedCurrent"/>) replaces
+    /// anything but itself.
+    /// </summary>
     public static DeliveryOutcome Decide(SecretStamp? present, SecretStamp delivered)
     {
         ArgumentNullException.ThrowIfNull(delivered);
@@ -18,6 +22,12 @@ public static class SecretOrdering
         if (present.CommandId == delivered.CommandId && string.Equals(present.Fingerprint, delivered.Fingerprint, StringComparison.Ordinal))
         {
             return DeliveryOutcome.AlreadyCurrent;
+        }
+
+        if (delivered.VerifiedCurrent)
+        {
+            // Wacht accepts the delivered secret, so whatever else is there no longer works, however new it looks.
+            return DeliveryOutcome.Written;
         }
 
         if (present.RotatedAt != delivered.RotatedAt)

@@ -9,10 +9,12 @@ namespace Wacht.Worker.Secrets;
 public sealed class SecretRouter
 {
     private readonly (SecretRoutingConfiguration.RouteEntry Entry, TargetFilter Filter, ISecretDestination Destination)[] _routes;
+    private readonly SecretDestinations _destinations;
 
     public SecretRouter(SecretDestinations destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
+        _destinations = destinations;
         _routes = [.. destinations.Configuration.Routes.Select(r => (r, new TargetFilter([r.Match], []), destinations.Find(r.Destination)!))];
     }
 
@@ -33,5 +35,22 @@ public sealed class SecretRouter
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The route a command recorded before its rotate call, rebuilt from the configuration: the recorded destination and
+    /// key, and the reload actions of the route of that name (none if the route is gone). Null when the recorded
+    /// destination is no longer configured. A pending secret goes where its command decided, even if the routes
+    /// changed since.
+    /// </summary>
+    public SecretRoute? Recorded(string routeName, string destinationName, string key)
+    {
+        if (_destinations.Find(destinationName) is not { } destination)
+        {
+            return null;
+        }
+
+        var (entry, _, _) = _routes.FirstOrDefault(r => string.Equals(r.Entry.Name, routeName, StringComparison.Ordinal));
+        return new SecretRoute(routeName, entry?.Index ?? -1, destination, key, entry?.Reload ?? []);
     }
 }

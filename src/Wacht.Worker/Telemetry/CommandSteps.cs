@@ -18,6 +18,12 @@ public static class CommandSteps
     /// <summary>Writing the secret to its destination.</summary>
     public const string Delivery = "delivery";
 
+    /// <summary>Asking Wacht whether a secret is the client's current one (the app's runtime endpoint).</summary>
+    public const string Verify = "verify";
+
+    /// <summary>The command's own work, between the ledger's begin and complete (its Wacht calls, deliveries and checks are children).</summary>
+    public const string Execute = "execute";
+
     /// <summary>Publishing the terminal event (MassTransit's publish span is its child).</summary>
     public const string Publish = "publish";
 }

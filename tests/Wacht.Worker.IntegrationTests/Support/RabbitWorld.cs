@@ -69,18 +69,29 @@ public sealed class RabbitWorld : IAsyncDisposable
     /// Starts a worker host on this world's virtual host. <paramref name="configure"/> changes settings,
     /// <paramref name="services"/> replaces services (a destination that hangs, to simulate a crash).
     /// </summary>
+    /// <param name="destination">A destination of the test's own that every client is routed to (<see cref="DestinationDoubles"/>).</param>
     public async Task<IHost> StartWorkerAsync(
         Action<Dictionary<string, string?>>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Wacht.Worker.Secrets.ISecretDestination? destination = null)
     {
         var settings = World.WorkerSettings();
         VirtualHost.Apply(settings);
         configure?.Invoke(settings);
+        if (destination is not null)
+        {
+            DestinationDoubles.Route(settings, destination.Name);
+        }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddWachtWorker(builder.Configuration);
+        if (destination is not null)
+        {
+            DestinationDoubles.Register(builder.Services, destination);
+        }
+
         builder.Services.Configure<MassTransitHostOptions>(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(2));
         services?.Invoke(builder.Services);
         var host = builder.Build();

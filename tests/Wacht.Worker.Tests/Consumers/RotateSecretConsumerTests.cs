@@ -292,7 +292,7 @@ public sealed class RotateSecretConsumerTests
     public async Task Rotate_DeliveryFailingThroughTheBudget_KeepsTheSecretInTheLedger_AndARedriveDeliversItWithoutRotatingAgain()
     {
         var destination = new FlakyDestination();
-        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var h = await HarnessWorld.StartAsync(destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var command = Command(client.Id);
         destination.Failing = true;
@@ -320,7 +320,7 @@ public sealed class RotateSecretConsumerTests
     public async Task Rotate_RedriveAfterALaterRotation_IsSuperseded_AndTheDestinationKeepsTheWorkingSecret()
     {
         var destination = new FlakyDestination();
-        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var h = await HarnessWorld.StartAsync(destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var stuck = Command(client.Id);
         destination.Failing = true;
@@ -347,7 +347,7 @@ public sealed class RotateSecretConsumerTests
     public async Task Rotate_TwoUndeliveredRotations_OnlyTheLaterOneIsDeliveredOnRedrive()
     {
         var destination = new FlakyDestination { Failing = true };
-        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var h = await HarnessWorld.StartAsync(destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var older = Command(client.Id);
         var newer = Command(client.Id);
@@ -368,7 +368,7 @@ public sealed class RotateSecretConsumerTests
     public async Task Rotate_PendingSecretThatCannotBeDecryptedAnyMore_IsRotatedAgain_AndDelivered()
     {
         var destination = new FlakyDestination { Failing = true };
-        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var h = await HarnessWorld.StartAsync(destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var command = Command(client.Id);
         Assert.IsType<SecretRotationFailed>(await h.ExecuteAsync(command, command.CommandId));
@@ -376,7 +376,7 @@ public sealed class RotateSecretConsumerTests
         // The operator changed the ledger key: the pending secret is unreadable now.
         var settings = h.World.WorkerSettings();
         settings["Worker:Ledger:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var rekeyed = await HarnessWorld.StartAsync(h.World, settings, services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var rekeyed = await HarnessWorld.StartAsync(h.World, settings, destination: destination);
         destination.Failing = false;
 
         var rotated = Assert.IsType<SecretRotated>(await rekeyed.ExecuteAsync(command, command.CommandId));
@@ -390,7 +390,7 @@ public sealed class RotateSecretConsumerTests
     public async Task Rotate_PersistsTheSecretBeforeDelivering()
     {
         var destination = new FlakyDestination();
-        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<ISecretDestination>(destination));
+        await using var h = await HarnessWorld.StartAsync(destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var command = Command(client.Id);
         var ledger = h.Services.GetRequiredService<ICommandLedger>();
@@ -464,11 +464,7 @@ public sealed class RotateSecretConsumerTests
     {
         var destination = new FlakyDestination();
         var locks = new LosingLock { LoseOnCheck = 2 };
-        await using var h = await HarnessWorld.StartAsync(services: s =>
-        {
-            s.AddSingleton<ISecretDestination>(destination);
-            s.AddSingleton<IClientLock>(locks);
-        });
+        await using var h = await HarnessWorld.StartAsync(services: s => s.AddSingleton<IClientLock>(locks), destination: destination);
         var client = await h.World.ClientAsync(WachtWorld.ServiceClient);
         var command = Command(client.Id);
         var deliveriesWhileLost = 0;
@@ -555,10 +551,12 @@ public sealed class RotateSecretConsumerTests
             }
 
             Delivered[delivery.ClientId] = delivery.Secret;
+            Stored[key] = new StoredSecret(delivery.ClientId, delivery.Secret, delivery.RotatedAt, delivery.CommandId, Stored.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return DeliveryResult.Written(key, delivery.Stamp);
         }
 
-        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests read Delivered.");
+        public Task<StoredSecret?> ReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Stored.GetValueOrDefault(key));
+
+        private Dictionary<string, StoredSecret> Stored { get; } = [];
     }
 }

@@ -83,7 +83,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var start = Rotation();
         await Ledger.BeginAsync(start, CancellationToken.None);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(1));
 
         var duplicate = await Ledger.BeginAsync(start with { AppSlug = "other", Reason = "again" }, CancellationToken.None);
@@ -148,7 +148,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var start = Rotation() with { Fingerprint = "sha256:payload-2", ValidatedUser = "ops@example.com" };
         await Ledger.BeginAsync(start, CancellationToken.None);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
         await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
 
@@ -184,7 +184,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await Task.WhenAll(starts.Select(start => Task.Run(async () =>
         {
             await Ledger.BeginAsync(start, CancellationToken.None);
-            await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+            await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
             await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
         })));
 
@@ -208,8 +208,8 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         var start = await BeginRotationAsync();
         Time.Advance(TimeSpan.FromSeconds(5));
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
 
         var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
         Assert.Equal(CommandState.Rotating, record!.State);
@@ -223,7 +223,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var id = Guid.NewGuid();
 
-        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(id, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(id, null, CancellationToken.None));
 
         Assert.Equal(id, ex.CommandId);
         Assert.Null(ex.State);
@@ -234,72 +234,122 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     {
         var start = await StorePendingAsync();
 
-        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None));
 
         Assert.Equal(CommandState.PendingDelivery, ex.State);
     }
 
     [Fact]
-    public async Task MarkRotating_RecordsTheIntentTimeForOtherCommands()
+    public async Task MarkRotating_WithAnInFlightDeadline_ReportsItForTheClient_UntilTheCallSettles()
     {
         var start = await BeginRotationAsync();
-        Time.Advance(TimeSpan.FromSeconds(5));
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
 
-        Assert.Equal(Start.AddSeconds(5), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", start.CommandId, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(2), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(2), (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.RotateInFlightUntil);
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+
+        await Ledger.SettleRotateAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(CommandState.Rotating, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.State);
     }
 
     [Fact]
-    public async Task MarkRotating_Again_MovesTheIntentTimeForward()
+    public async Task StorePendingSecret_SettlesTheRotateCall()
     {
         var start = await BeginRotationAsync();
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
-        Time.Advance(TimeSpan.FromMinutes(2));
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
 
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.StorePendingSecretAsync(start.CommandId, new PendingSecret("oc_Y2xpZW50LTQy", new ClientSecret(SecretText), Start), CancellationToken.None);
 
-        Assert.Equal(Start.AddMinutes(2), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
     }
 
     [Fact]
-    public async Task FindLatestRotateIntent_ReturnsTheLatestOfTheClientsOtherRotations()
+    public async Task MarkRotating_Again_ReplacesTheDeadline()
     {
-        var later = await BeginRotationAsync();
-        var earlier = await BeginRotationAsync();
-        var asking = await BeginRotationAsync();
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(2), CancellationToken.None);
+
+        await Ledger.MarkRotatingAsync(start.CommandId, Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(Start.AddMinutes(5), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(2, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.RotateCalls);
+    }
+
+    [Fact]
+    public async Task SettleRotate_OutsideRotating_IsRefused()
+    {
+        var start = await BeginRotationAsync();
+
+        var ex = await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.SettleRotateAsync(start.CommandId, CancellationToken.None));
+
+        Assert.Equal(CommandState.Received, ex.State);
+    }
+
+    [Fact]
+    public async Task FindRotateInFlightUntil_ReturnsTheLatestDeadlineOfTheClientsRotateCommands()
+    {
+        var first = await BeginRotationAsync();
+        var second = await BeginRotationAsync();
+        var settled = await BeginRotationAsync();
         var otherClient = await BeginRotationAsync("client-43");
         var otherDeployment = Rotation() with { DeploymentId = "999" };
         await Ledger.BeginAsync(otherDeployment, CancellationToken.None);
         var otherKind = Rotation() with { Kind = "revoke-grant" };
         await Ledger.BeginAsync(otherKind, CancellationToken.None);
-        await BeginRotationAsync(); // Never marked: no intent.
+        await BeginRotationAsync(); // Never marked: no call.
 
-        await MarkRotatingAtAsync(earlier, TimeSpan.FromMinutes(1));
-        await MarkRotatingAtAsync(later, TimeSpan.FromMinutes(3));
-        await MarkRotatingAtAsync(asking, TimeSpan.FromMinutes(10));
-        await MarkRotatingAtAsync(otherClient, TimeSpan.FromMinutes(20));
-        await MarkRotatingAtAsync(otherDeployment, TimeSpan.FromMinutes(30));
-        await MarkRotatingAtAsync(otherKind, TimeSpan.FromMinutes(40));
+        await Ledger.MarkRotatingAsync(first.CommandId, Start.AddMinutes(1), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(second.CommandId, Start.AddMinutes(3), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(settled.CommandId, Start.AddMinutes(10), CancellationToken.None);
+        await Ledger.SettleRotateAsync(settled.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherClient.CommandId, Start.AddMinutes(20), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherDeployment.CommandId, Start.AddMinutes(30), CancellationToken.None);
+        await Ledger.MarkRotatingAsync(otherKind.CommandId, Start.AddMinutes(40), CancellationToken.None);
 
-        var latest = await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", asking.CommandId, CancellationToken.None);
-
-        Assert.Equal(Start.AddMinutes(3), latest);
-        Assert.Equal(Start.AddMinutes(10), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", later.CommandId, CancellationToken.None));
-        Assert.Equal(Start.AddMinutes(20), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", asking.CommandId, CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", otherClient.CommandId, CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("999", "client-42", otherDeployment.CommandId, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(3), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(20), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(30), await Ledger.FindRotateInFlightUntilAsync("999", "client-42", CancellationToken.None));
     }
 
     [Fact]
-    public async Task FindLatestRotateIntent_WithoutAnyIntent_ReturnsNull()
+    public async Task RecordRoute_IsKeptWithTheCommand_AndNotChangedOnceItIsTerminal()
     {
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        var start = await BeginRotationAsync();
 
-        await BeginRotationAsync();
+        await Ledger.RecordRouteAsync(start.CommandId, "apps", "vault-prod", "secret/data/apps/client-42", CancellationToken.None);
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", false), CancellationToken.None);
+        await Ledger.RecordRouteAsync(start.CommandId, "other", "file", "x.json", CancellationToken.None);
 
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Equal(("apps", "vault-prod", "secret/data/apps/client-42"), (record!.Route, record.Destination, record.DestinationKey));
+        var terminal = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(("apps", "vault-prod", "secret/data/apps/client-42"), (terminal!.Route, terminal.Destination, terminal.DestinationKey));
+    }
+
+    [Fact]
+    public async Task RotationHistory_KeepsTheSenderRouteAndVerificationTime()
+    {
+        var start = await BeginRotationAsync();
+        var rotation = RotationOf(start, Start.AddMinutes(1)) with { SentBy = "ci-deployer", Route = "apps", VerifiedAt = Start.AddMinutes(1).AddSeconds(2) };
+
+        await Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
+
+        Assert.Equal(rotation, await Ledger.FindLastRotationAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindRotateInFlightUntil_WithoutAnyCallInFlight_ReturnsNull()
+    {
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+
+        var start = await BeginRotationAsync();
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
+
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
     }
 
     [Fact]
@@ -476,14 +526,14 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
 
         await rekeyed.AbandonPendingSecretAsync(start.CommandId, CancellationToken.None);
         Time.Advance(TimeSpan.FromSeconds(30));
-        await rekeyed.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await rekeyed.MarkRotatingAsync(start.CommandId, Start.AddMinutes(3), CancellationToken.None);
+        Assert.Equal(Start.AddMinutes(3), await rekeyed.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
         await rekeyed.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
 
         var record = await rekeyed.FindAsync(start.CommandId, CancellationToken.None);
         Assert.Equal(CommandState.PendingDelivery, record!.State);
         Assert.Equal(2, record.RotateCalls);
         Assert.Equal(SecretText, (await rekeyed.ReadPendingSecretAsync(start.CommandId, CancellationToken.None))!.Secret.Reveal());
-        Assert.Equal(Start.AddSeconds(30), await rekeyed.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
         await DisposeIfNeededAsync(rekeyed);
     }
 
@@ -557,7 +607,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     public async Task Reopen_RetryableFailureWithoutSecret_ReturnsToReceived()
     {
         var start = await BeginRotationAsync();
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SecretRotationFailed", "{}", true), CancellationToken.None);
 
         var record = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
@@ -633,7 +683,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await Ledger.CompleteRotationAsync(rotated.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
         var rotatedRecord = await Ledger.FindAsync(rotated.CommandId, CancellationToken.None);
         // Precondition: the store really is at version 1 (no column for the rotate intent yet).
-        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.MarkRotatingAsync(received.CommandId, null, CancellationToken.None));
         Time.Advance(TimeSpan.FromMinutes(5));
 
         await Ledger.InitializeAsync(CancellationToken.None);
@@ -641,9 +691,9 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         Assert.Equal(received, await Ledger.FindAsync(received.CommandId, CancellationToken.None));
         Assert.Equal(rotatedRecord, await Ledger.FindAsync(rotated.CommandId, CancellationToken.None));
         Assert.Equal([rotation], await Ledger.ListRotationsAsync("7283910238471", "client-43", CancellationToken.None));
-        Assert.Null(await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-43", Guid.NewGuid(), CancellationToken.None));
-        await Ledger.MarkRotatingAsync(received.CommandId, CancellationToken.None);
-        Assert.Equal(Time.GetUtcNow(), await Ledger.FindLatestRotateIntentAsync("7283910238471", "client-42", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-43", CancellationToken.None));
+        await Ledger.MarkRotatingAsync(received.CommandId, Time.GetUtcNow().AddMinutes(2), CancellationToken.None);
+        Assert.Equal(Time.GetUtcNow().AddMinutes(2), await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
     }
 
     [Fact]
@@ -960,7 +1010,7 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
     protected async Task<CommandStart> StorePendingAsync(string oauthClientId = "client-42")
     {
         var start = await BeginRotationAsync(oauthClientId);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await Ledger.StorePendingSecretAsync(start.CommandId, Pending(), CancellationToken.None);
         return start;
     }
@@ -971,12 +1021,6 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         var rotation = RotationOf(start, rotatedAt);
         await Ledger.CompleteRotationAsync(start.CommandId, rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
         return rotation;
-    }
-
-    private async Task MarkRotatingAtAsync(CommandStart start, TimeSpan sinceStart)
-    {
-        Time.SetUtcNow(Start + sinceStart);
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
     }
 
     /// <summary>Replaces the test's store with a fresh one migrated only up to <paramref name="version"/>.</summary>

@@ -112,23 +112,13 @@ public sealed class SecretRouterTests
     }
 
     [Fact]
-    public void Legacy_TheSingleDestination_IsStillResolvableAsISecretDestination()
+    public void Legacy_TheFileDestination_IsConfiguredUnderItsName()
     {
         using var provider = Provider(new() { ["Worker:Secrets:File:Directory"] = "/srv/legacy" });
 
-        var destination = Assert.IsType<FileSecretDestination>(provider.GetRequiredService<ISecretDestination>());
+        var destination = Assert.IsType<FileSecretDestination>(provider.GetRequiredService<SecretDestinations>().Find("FILE"));
 
         Assert.Equal("/srv/legacy", destination.RootDirectory);
-        Assert.Same(destination, provider.GetRequiredService<SecretDestinations>().Find("FILE"));
-    }
-
-    [Fact]
-    public void SeveralDestinations_HaveNoSingleISecretDestination()
-    {
-        using var provider = Provider(Table);
-
-        Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ISecretDestination>());
-        Assert.Equal(2, provider.GetRequiredService<SecretDestinations>().All.Count);
     }
 
     private static SecretRouter Build(Dictionary<string, string?> settings) => Provider(settings).GetRequiredService<SecretRouter>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wacht.Worker.Ledger;
 using Wacht.Worker.Messaging;
+using Wacht.Worker.Secrets;
 using Wacht.Worker.TestSupport;
 
 namespace Wacht.Worker.Tests.Support;
@@ -36,27 +37,42 @@ public sealed class HarnessWorld : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <param name="destination">A destination of the test's own that every client is routed to (<see cref="DestinationDoubles"/>).</param>
     public static async Task<HarnessWorld> StartAsync(
         Action<Dictionary<string, string?>>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        ISecretDestination? destination = null)
     {
         var world = await WachtWorld.StartAsync();
         var settings = world.WorkerSettings();
         configure?.Invoke(settings);
-        return await StartAsync(world, settings, services, ownsWorld: true);
+        return await StartAsync(world, settings, services, destination, ownsWorld: true);
     }
 
     /// <summary>A second worker on an existing world (same emulator, ledger file and secrets), e.g. after a restart.</summary>
-    public static Task<HarnessWorld> StartAsync(WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
-        StartAsync(world, settings, services, ownsWorld: false);
+    public static Task<HarnessWorld> StartAsync(
+        WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, ISecretDestination? destination = null) =>
+        StartAsync(world, settings, services, destination, ownsWorld: false);
 
-    private static async Task<HarnessWorld> StartAsync(WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsWorld)
+    private static async Task<HarnessWorld> StartAsync(
+        WachtWorld world, Dictionary<string, string?> settings, Action<IServiceCollection>? services, ISecretDestination? destination, bool ownsWorld)
     {
+        if (destination is not null)
+        {
+            settings = new Dictionary<string, string?>(settings);
+            DestinationDoubles.Route(settings, destination.Name);
+        }
+
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         var logs = new CapturedLogs();
         collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         collection.AddWachtCommandExecution();
+        if (destination is not null)
+        {
+            DestinationDoubles.Register(collection, destination);
+        }
+
         services?.Invoke(collection);
         collection.AddMassTransitTestHarness(MessagingServiceCollectionExtensions.AddWachtConsumers);
 

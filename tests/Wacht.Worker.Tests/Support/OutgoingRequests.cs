@@ -16,7 +16,7 @@ public sealed class OutgoingRequests
     /// <summary>Method and path of each request, in order.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    /// <summary>For <see cref="HarnessWorld.StartAsync(Action{Dictionary{string, string}}?, Action{IServiceCollection}?)"/>'s services hook.</summary>
+    /// <summary>For the services hook of <c>HarnessWorld.StartAsync</c>.</summary>
     public void Register(IServiceCollection services) =>
         // Added after AddWachtClient, so the handler sits under the client's resilience pipeline.
         services.AddHttpClient(WachtServiceCollectionExtensions.HttpClientName).AddHttpMessageHandler(() => new Handler(this));

@@ -135,6 +135,7 @@ public class SeededWorld : IAsyncDisposable
         settings[$"Wacht:Deployments:{id}:BaseUrl"] = baseAddress.ToString();
         settings[$"Wacht:Deployments:{id}:ApiKey"] = apiKey;
         settings[$"Wacht:Deployments:{id}:PathStyle"] = "Backend";
+        settings[$"Wacht:Deployments:{id}:RuntimeBaseUrl"] = baseAddress.ToString();
         settings[$"Wacht:Deployments:{id}:RequestTimeout"] = "00:00:05";
         settings[$"Wacht:Deployments:{id}:MaxRetries"] = "1";
         settings[$"Wacht:Deployments:{id}:RetryBaseDelay"] = "00:00:00.020";

@@ -10,6 +10,12 @@ internal static class LedgerMigrations
     internal const int CommandPayloadVersion = 5;
 
     /// <summary>
+    /// The version that adds the rotate call's in-flight deadline, the command's route and destination key, and the
+    /// sender, route and verification time of each rotation in the history.
+    /// </summary>
+    internal const int RotationRoutingVersion = 6;
+
+    /// <summary>
     /// 4: an index per hot query that filters on equalities and then orders or aggregates, so each reads only its own
     /// rows, already in order (no full scan, no sort). Each replaces a shorter index that was a prefix of it.
     /// <list type="bullet">

@@ -41,6 +41,14 @@ internal static class LedgerRows
 
         public string? ValidatedUser { get; set; }
 
+        public object? RotateInFlightUntil { get; set; }
+
+        public string? Route { get; set; }
+
+        public string? Destination { get; set; }
+
+        public string? DestinationKey { get; set; }
+
         public CommandRecord ToRecord(LedgerDialect dialect)
         {
             RecordedOutcome? outcome = OutcomeSucceeded is null
@@ -62,8 +70,17 @@ internal static class LedgerRows
                 dialect.ReadTimestamp(UpdatedAt),
                 outcome,
                 Fingerprint,
-                ValidatedUser);
+                ValidatedUser,
+                RotateInFlightUntil is null ? null : dialect.ReadTimestamp(RotateInFlightUntil),
+                Route,
+                Destination,
+                DestinationKey);
         }
+    }
+
+    internal sealed class CommandId
+    {
+        public object Value { get; set; } = null!;
     }
 
     internal sealed class State
@@ -115,6 +132,12 @@ internal static class LedgerRows
 
         public string SecretFingerprint { get; set; } = null!;
 
+        public string? SentBy { get; set; }
+
+        public string? Route { get; set; }
+
+        public object? VerifiedAt { get; set; }
+
         public RotationRecord ToRecord(LedgerDialect dialect) => new(
             dialect.ReadId(CommandId),
             DeploymentId,
@@ -127,7 +150,10 @@ internal static class LedgerRows
             Reason,
             Destination,
             DestinationKey,
-            SecretFingerprint);
+            SecretFingerprint,
+            SentBy,
+            Route,
+            VerifiedAt is null ? null : dialect.ReadTimestamp(VerifiedAt));
     }
 
     internal sealed class JobRun

@@ -25,10 +25,64 @@ internal sealed class LedgerSql
     public LedgerSql(int schemaVersion)
     {
         var payload = schemaVersion >= LedgerMigrations.CommandPayloadVersion;
+        var routing = schemaVersion >= LedgerMigrations.RotationRoutingVersion;
         var commandColumns = CommandColumnsUpToVersion4
             + (payload
                 ? ", payload_fingerprint AS Fingerprint, validated_user AS ValidatedUser"
-                : ", NULL AS Fingerprint, NULL AS ValidatedUser");
+                : ", NULL AS Fingerprint, NULL AS ValidatedUser")
+            + (routing
+                ? ", rotate_in_flight_until AS RotateInFlightUntil, route AS Route, destination AS Destination, destination_key AS DestinationKey"
+                : ", NULL AS RotateInFlightUntil, NULL AS Route, NULL AS Destination, NULL AS DestinationKey");
+        var rotationColumns = RotationColumnsUpToVersion5
+            + (routing ? ", sent_by AS SentBy, route AS Route, verified_at AS VerifiedAt" : ", NULL AS SentBy, NULL AS Route, NULL AS VerifiedAt");
+
+        MarkRotating =
+            $"""
+            UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, rotating_at = @now, updated_at = @now
+                                {(routing ? ", rotate_in_flight_until = @inFlightUntil" : "")}
+            WHERE command_id = @id AND state IN ('received', 'rotating');
+            """;
+        SettleRotate = routing
+            ? "UPDATE commands SET rotate_in_flight_until = NULL, updated_at = @now WHERE command_id = @id AND state = 'rotating';"
+            : "UPDATE commands SET updated_at = @now WHERE command_id = @id AND state = 'rotating';";
+        RotateInFlightUntil = routing
+            ? """
+              SELECT MAX(rotate_in_flight_until) FROM commands
+              WHERE kind = @kind AND deployment_id = @deployment AND target_id = @oauthClient;
+              """
+            : "SELECT NULL;";
+        StorePendingSecret =
+            $"""
+            UPDATE commands SET state = 'pendingdelivery', pending_client_id = @clientId, pending_secret = @secret,
+                                pending_issued_at = @issuedAt, updated_at = @now{(routing ? ", rotate_in_flight_until = NULL" : "")}
+            WHERE command_id = @id AND state = 'rotating';
+            """;
+        RecordRoute = routing
+            ? """
+              UPDATE commands SET route = @route, destination = @destination, destination_key = @destinationKey, updated_at = @now
+              WHERE command_id = @id AND state NOT IN ('succeeded', 'failed');
+              """
+            : "UPDATE commands SET updated_at = @now WHERE command_id = @id AND state NOT IN ('succeeded', 'failed');";
+        InsertRotation =
+            $"""
+            INSERT INTO rotations (command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, "trigger",
+                                   requested_by, reason, destination, destination_key, secret_fingerprint{(routing ? ", sent_by, route, verified_at" : "")})
+            VALUES (@id, @deployment, @app, @oauthClient, @clientId, @rotatedAt, @trigger, @requestedBy, @reason,
+                    @destination, @destinationKey, @fingerprint{(routing ? ", @sentBy, @route, @verifiedAt" : "")});
+            """;
+        LastRotation =
+            $"""
+            SELECT {rotationColumns} FROM rotations
+            WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
+            ORDER BY rotated_at DESC, id DESC
+            LIMIT 1;
+            """;
+        Rotations =
+            $"""
+            SELECT {rotationColumns} FROM rotations
+            WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
+            ORDER BY rotated_at DESC, id DESC;
+            """;
 
         FindCommand = $"SELECT {commandColumns} FROM commands WHERE command_id = @id;";
         BeginCommand =
@@ -63,32 +117,43 @@ internal sealed class LedgerSql
     /// <summary>Re-opens a failed command recorded as retryable (<see cref="LedgerStates.EnsureCanReopen"/>), returning it.</summary>
     public string Reopen { get; }
 
+    /// <summary><see cref="LedgerStates.EnsureCanMarkRotating"/>: from received or rotating; records the call's in-flight deadline.</summary>
+    public string MarkRotating { get; }
+
+    /// <summary>The rotate call answered (whatever the answer): it can no longer take effect later.</summary>
+    public string SettleRotate { get; }
+
+    /// <summary>
+    /// The latest in-flight deadline of a client's rotate calls, any command: until then a call whose answer was lost may
+    /// still take effect at Wacht. On SQLite the round-trip UTC text has a fixed width, so MAX over the text is the latest.
+    /// </summary>
+    public string RotateInFlightUntil { get; }
+
+    /// <summary><see cref="LedgerStates.EnsureCanStorePendingSecret"/>: only while rotating; the call answered, so it is no longer in flight.</summary>
+    public string StorePendingSecret { get; }
+
+    /// <summary>Records the route and destination key decided for a command (before its rotate call).</summary>
+    public string RecordRoute { get; }
+
+    /// <summary>Appends a rotation to the history.</summary>
+    public string InsertRotation { get; }
+
+    /// <summary>A client's latest rotation (<see cref="LedgerRows.Rotation"/>); newest first, ties by insertion.</summary>
+    public string LastRotation { get; }
+
+    /// <summary>A client's rotation history, newest first.</summary>
+    public string Rotations { get; }
+
     /// <summary>The state and retryable flag of a command (<see cref="LedgerRows.State"/>).</summary>
     public const string ReadState = "SELECT state AS Value, outcome_retryable AS Retryable FROM commands WHERE command_id = @id;";
 
-    /// <summary><see cref="LedgerStates.EnsureCanMarkRotating"/>: from received or rotating.</summary>
-    public const string MarkRotating =
+    /// <summary>The client's other rotate commands holding an undelivered secret, newest intent first.</summary>
+    public const string OtherPendingSecrets =
         """
-        UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, rotating_at = @now, updated_at = @now
-        WHERE command_id = @id AND state IN ('received', 'rotating');
-        """;
-
-    /// <summary>
-    /// The latest rotate intent of a client's other rotate-secret commands. On SQLite the round-trip UTC text has a
-    /// fixed width, so MAX over the text is the latest time.
-    /// </summary>
-    public const string LatestRotateIntent =
-        """
-        SELECT MAX(rotating_at) FROM commands
-        WHERE kind = @kind AND deployment_id = @deployment AND target_id = @oauthClient AND command_id <> @excluding;
-        """;
-
-    /// <summary><see cref="LedgerStates.EnsureCanStorePendingSecret"/>: only while rotating.</summary>
-    public const string StorePendingSecret =
-        """
-        UPDATE commands SET state = 'pendingdelivery', pending_client_id = @clientId, pending_secret = @secret,
-                            pending_issued_at = @issuedAt, updated_at = @now
-        WHERE command_id = @id AND state = 'rotating';
+        SELECT command_id AS Value FROM commands
+        WHERE kind = @kind AND deployment_id = @deployment AND target_id = @oauthClient AND command_id <> @excluding
+              AND pending_secret IS NOT NULL
+        ORDER BY rotating_at DESC;
         """;
 
     /// <summary>The pending secret of a command (<see cref="LedgerRows.Pending"/>).</summary>
@@ -118,15 +183,6 @@ internal sealed class LedgerSql
         WHERE command_id = @id AND state NOT IN ('succeeded', 'failed');
         """;
 
-    /// <summary>Appends a rotation to the history.</summary>
-    public const string InsertRotation =
-        """
-        INSERT INTO rotations (command_id, deployment_id, app_slug, oauth_client_id, client_id, rotated_at, "trigger",
-                               requested_by, reason, destination, destination_key, secret_fingerprint)
-        VALUES (@id, @deployment, @app, @oauthClient, @clientId, @rotatedAt, @trigger, @requestedBy, @reason,
-                @destination, @destinationKey, @fingerprint);
-        """;
-
     /// <summary>
     /// <see cref="LedgerStates.EnsureCanAbandonPendingSecret"/>: erases an undecryptable pending secret and goes back to
     /// rotating, so the next attempt rotates again.
@@ -145,27 +201,10 @@ internal sealed class LedgerSql
         WHERE command_id = @id AND state IN ('succeeded', 'failed') AND pending_secret IS NOT NULL;
         """;
 
-    private const string RotationColumns =
+    private const string RotationColumnsUpToVersion5 =
         "command_id AS CommandId, deployment_id AS DeploymentId, app_slug AS AppSlug, oauth_client_id AS OAuthClientId, "
         + "client_id AS ClientId, rotated_at AS RotatedAt, \"trigger\" AS TriggerName, requested_by AS RequestedBy, "
         + "reason AS Reason, destination AS Destination, destination_key AS DestinationKey, secret_fingerprint AS SecretFingerprint";
-
-    /// <summary>A client's latest rotation (<see cref="LedgerRows.Rotation"/>); newest first, ties by insertion.</summary>
-    public const string LastRotation =
-        $"""
-        SELECT {RotationColumns} FROM rotations
-        WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
-        ORDER BY rotated_at DESC, id DESC
-        LIMIT 1;
-        """;
-
-    /// <summary>A client's rotation history, newest first.</summary>
-    public const string Rotations =
-        $"""
-        SELECT {RotationColumns} FROM rotations
-        WHERE deployment_id = @deployment AND oauth_client_id = @oauthClient
-        ORDER BY rotated_at DESC, id DESC;
-        """;
 
     /// <summary>A job run is recorded once: a second record of the same run id changes nothing.</summary>
     public const string InsertJobRun =

@@ -103,5 +103,18 @@ internal static class PostgresMigrations
 
         // 5: the command's payload fingerprint and validated user (shared text).
         LedgerMigrations.CommandPayloadColumns,
+
+        // 6: a rotate call's in-flight deadline (until when a call whose answer was lost may still take effect at
+        // Wacht), the command's route and destination key (decided before the rotate call), and who sent each rotation,
+        // by which route, and when its secret was verified. Nullable columns without a default: catalogue changes only.
+        """
+        ALTER TABLE commands ADD COLUMN rotate_in_flight_until timestamptz NULL;
+        ALTER TABLE commands ADD COLUMN route text NULL;
+        ALTER TABLE commands ADD COLUMN destination text NULL;
+        ALTER TABLE commands ADD COLUMN destination_key text NULL;
+        ALTER TABLE rotations ADD COLUMN sent_by text NULL;
+        ALTER TABLE rotations ADD COLUMN route text NULL;
+        ALTER TABLE rotations ADD COLUMN verified_at timestamptz NULL;
+        """,
     ];
 }

@@ -24,7 +24,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
 
     /// <summary>
     /// The kind of a rotation command (as <see cref="Rotation.RotateSecretHandler.CommandKind"/>), whose rotate intents
-    /// <see cref="ICommandLedger.FindLatestRotateIntentAsync"/> reports.
+    /// <see cref="ICommandLedger.FindRotateInFlightUntilAsync"/> reports.
     /// </summary>
     internal const string RotateSecretKind = "rotate-secret";
 
@@ -128,27 +128,63 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
         return row?.ToRecord(_dialect);
     }
 
-    public Task MarkRotatingAsync(Guid commandId, CancellationToken cancellationToken) =>
+    public Task MarkRotatingAsync(Guid commandId, DateTimeOffset? inFlightUntil, CancellationToken cancellationToken) =>
         ChangeStateAsync(
             commandId,
-            LedgerSql.MarkRotating,
-            new { id = _dialect.Id(commandId), now = Now() },
+            _sql.MarkRotating,
+            new { id = _dialect.Id(commandId), now = Now(), inFlightUntil = _dialect.Timestamp(inFlightUntil) },
             state => LedgerStates.EnsureCanMarkRotating(commandId, state?.Parsed),
             cancellationToken);
 
-    public async Task<DateTimeOffset?> FindLatestRotateIntentAsync(
-        string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken)
+    public Task SettleRotateAsync(Guid commandId, CancellationToken cancellationToken) =>
+        ChangeStateAsync(
+            commandId,
+            _sql.SettleRotate,
+            new { id = _dialect.Id(commandId), now = Now() },
+            state => LedgerStates.EnsureCanSettleRotate(commandId, state?.Parsed),
+            cancellationToken);
+
+    public async Task<DateTimeOffset?> FindRotateInFlightUntilAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken)
     {
         LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
-        var latest = await connection.ExecuteScalarAsync<object?>(Command(LedgerSql.LatestRotateIntent, new
+        var latest = await connection.ExecuteScalarAsync<object?>(Command(_sql.RotateInFlightUntil, new
+        {
+            kind = RotateSecretKind,
+            deployment = deploymentId,
+            oauthClient = oauthClientId,
+        }, null, cancellationToken));
+        return latest is null or DBNull ? null : _dialect.ReadTimestamp(latest);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListOtherPendingSecretsAsync(string deploymentId, string oauthClientId, Guid excludingCommandId, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidClient(deploymentId, oauthClientId);
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<LedgerRows.CommandId>(Command(LedgerSql.OtherPendingSecrets, new
         {
             kind = RotateSecretKind,
             deployment = deploymentId,
             oauthClient = oauthClientId,
             excluding = _dialect.Id(excludingCommandId),
         }, null, cancellationToken));
-        return latest is null or DBNull ? null : _dialect.ReadTimestamp(latest);
+        return [.. ids.Select(row => _dialect.ReadId(row.Value))];
+    }
+
+    public async Task RecordRouteAsync(Guid commandId, string route, string destination, string destinationKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(route);
+        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
+        ArgumentException.ThrowIfNullOrWhiteSpace(destinationKey);
+        await using var writer = await _dialect.OpenWriterAsync(cancellationToken);
+        await writer.Connection.ExecuteAsync(Command(_sql.RecordRoute, new
+        {
+            id = _dialect.Id(commandId),
+            route,
+            destination,
+            destinationKey,
+            now = Now(),
+        }, null, cancellationToken));
     }
 
     public Task StorePendingSecretAsync(Guid commandId, PendingSecret secret, CancellationToken cancellationToken)
@@ -157,7 +193,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
         var blob = _protector.Protect(secret.Secret.Reveal(), commandId);
         return ChangeStateAsync(
             commandId,
-            LedgerSql.StorePendingSecret,
+            _sql.StorePendingSecret,
             new
             {
                 id = _dialect.Id(commandId),
@@ -193,7 +229,7 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             OutcomeParameters(commandId, outcome),
             state => LedgerStates.EnsureNotTerminal(commandId, state?.Parsed, "CompleteRotationAsync"),
             cancellationToken);
-        await writer.Connection.ExecuteAsync(Command(LedgerSql.InsertRotation, new
+        await writer.Connection.ExecuteAsync(Command(_sql.InsertRotation, new
         {
             id = _dialect.Id(commandId),
             deployment = rotation.DeploymentId,
@@ -207,6 +243,9 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             destination = rotation.Destination,
             destinationKey = rotation.DestinationKey,
             fingerprint = rotation.SecretFingerprint,
+            sentBy = rotation.SentBy,
+            route = rotation.Route,
+            verifiedAt = _dialect.Timestamp(rotation.VerifiedAt),
         }, transaction, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
@@ -258,12 +297,12 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
 
     public async Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken)
     {
-        var rotations = await QueryRotationsAsync(LedgerSql.LastRotation, deploymentId, oauthClientId, cancellationToken);
+        var rotations = await QueryRotationsAsync(_sql.LastRotation, deploymentId, oauthClientId, cancellationToken);
         return rotations.Count == 0 ? null : rotations[0];
     }
 
     public async Task<IReadOnlyList<RotationRecord>> ListRotationsAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken) =>
-        await QueryRotationsAsync(LedgerSql.Rotations, deploymentId, oauthClientId, cancellationToken);
+        await QueryRotationsAsync(_sql.Rotations, deploymentId, oauthClientId, cancellationToken);
 
     public async Task RecordJobRunAsync(JobRunRecord run, CancellationToken cancellationToken)
     {

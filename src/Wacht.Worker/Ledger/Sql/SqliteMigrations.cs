@@ -103,5 +103,18 @@ internal static class SqliteMigrations
 
         // 5: the command's payload fingerprint and validated user (shared text).
         LedgerMigrations.CommandPayloadColumns,
+
+        // 6: a rotate call's in-flight deadline (until when a call whose answer was lost may still take effect at
+        // Wacht), the command's route and destination key (decided before the rotate call), and who sent each rotation,
+        // by which route, and when its secret was verified. Nullable columns without a default: catalogue changes only.
+        """
+        ALTER TABLE commands ADD COLUMN rotate_in_flight_until TEXT NULL;
+        ALTER TABLE commands ADD COLUMN route TEXT NULL;
+        ALTER TABLE commands ADD COLUMN destination TEXT NULL;
+        ALTER TABLE commands ADD COLUMN destination_key TEXT NULL;
+        ALTER TABLE rotations ADD COLUMN sent_by TEXT NULL;
+        ALTER TABLE rotations ADD COLUMN route TEXT NULL;
+        ALTER TABLE rotations ADD COLUMN verified_at TEXT NULL;
+        """,
     ];
 }

@@ -22,12 +22,12 @@ internal static class HotQueries
     [
         new("published-findings", "audit_findings", LedgerSql.PublishedFindings,
             new { deployment = Deployment, oauthClient = "client-00042" }, ["deployment_id", "oauth_client_id"], Ordered: true),
-        new("latest-rotate-intent", "commands", LedgerSql.LatestRotateIntent,
-            new { kind = SqlLedger.RotateSecretKind, deployment = Deployment, oauthClient = "client-00042", excluding = id(Guid.NewGuid()) },
+        new("rotate-in-flight", "commands", sql.RotateInFlightUntil,
+            new { kind = SqlLedger.RotateSecretKind, deployment = Deployment, oauthClient = "client-00042" },
             ["kind", "deployment_id", "target_id"], Ordered: false),
-        new("last-rotation", "rotations", LedgerSql.LastRotation,
+        new("last-rotation", "rotations", sql.LastRotation,
             new { deployment = Deployment, oauthClient = "client-00042" }, ["deployment_id", "oauth_client_id"], Ordered: true),
-        new("rotation-history", "rotations", LedgerSql.Rotations,
+        new("rotation-history", "rotations", sql.Rotations,
             new { deployment = Deployment, oauthClient = "client-00042" }, ["deployment_id", "oauth_client_id"], Ordered: true),
         new("job-runs", "job_runs", LedgerSql.JobRuns, new { job = "grant-audit", limit = 20 }, ["job"], Ordered: true),
         new("find-command", "commands", sql.FindCommand, new { id = id(Guid.NewGuid()) }, ["command_id"], Ordered: false),
@@ -36,7 +36,7 @@ internal static class HotQueries
 
     private static readonly object Placeholder = new();
 
-    private static LedgerSql LedgerSqlAtLatest() => new(LedgerMigrations.CommandPayloadVersion);
+    private static LedgerSql LedgerSqlAtLatest() => new(LedgerMigrations.RotationRoutingVersion);
 }
 
 /// <param name="Table">The table the query reads.</param>

@@ -104,7 +104,7 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
     {
         var start = await BeginRotationAsync();
         Time.Advance(TimeSpan.FromSeconds(3));
-        await Ledger.MarkRotatingAsync(start.CommandId, CancellationToken.None);
+        await Ledger.MarkRotatingAsync(start.CommandId, null, CancellationToken.None);
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -174,7 +174,7 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
         Assert.Equal(
             new CommandRecord(Id(1), "rotate-secret", "7283910238471", "billing", "client-a", CommandState.Received, 0, at, at, null),
             received);
-        Assert.Equal(at.AddMinutes(1), await ledger.FindLatestRotateIntentAsync("7283910238471", "client-a", Id(1), CancellationToken.None));
+        Assert.Null(await ledger.FindRotateInFlightUntilAsync("7283910238471", "client-a", CancellationToken.None));
         var pending = await ledger.ReadPendingSecretAsync(Id(3), CancellationToken.None);
         Assert.Equal(("oc_pending", "oc_secret_pending_fixture_0001", at.AddMinutes(2)), (pending!.ClientId, pending.Secret.Reveal(), pending.IssuedAt));
         Assert.Equal(
@@ -206,12 +206,13 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
         // And the old commands go on with the new worker.
         Assert.Equal(CommandState.PendingDelivery, (await ledger.ReopenAsync(Id(5), CancellationToken.None)).State);
         Assert.Equal("oc_secret_failed_fixture_0005", (await ledger.ReadPendingSecretAsync(Id(5), CancellationToken.None))!.Secret.Reveal());
-        await ledger.MarkRotatingAsync(Id(1), CancellationToken.None);
+        await ledger.MarkRotatingAsync(Id(1), time.GetUtcNow().AddMinutes(2), CancellationToken.None);
+        Assert.Equal(time.GetUtcNow().AddMinutes(2), await ledger.FindRotateInFlightUntilAsync("7283910238471", "client-a", CancellationToken.None));
         await ledger.StorePendingSecretAsync(Id(1), Pending(), CancellationToken.None);
         var rotation = new RotationRecord(Id(1), "7283910238471", "billing", "client-a", "oc_a", time.GetUtcNow(), "schedule", null, null, "file", "key", "0123456789ab");
         await ledger.CompleteRotationAsync(Id(1), rotation, new RecordedOutcome(true, "SecretRotated", "{}", false), CancellationToken.None);
         Assert.Equal([rotation], await ledger.ListRotationsAsync("7283910238471", "client-a", CancellationToken.None));
-        Assert.Equal(time.GetUtcNow(), await ledger.FindLatestRotateIntentAsync("7283910238471", "client-a", Id(2), CancellationToken.None));
+        Assert.Null(await ledger.FindRotateInFlightUntilAsync("7283910238471", "client-a", CancellationToken.None));
         Assert.Null((await ledger.BeginAsync(Rotation() with { CommandId = Id(2), Fingerprint = "sha256:late" }, CancellationToken.None)).Fingerprint);
         var next = Rotation() with { Fingerprint = "sha256:new", ValidatedUser = "ops@example.com" };
         var recorded = await ledger.BeginAsync(next, CancellationToken.None);
