@@ -11,6 +11,8 @@ namespace Wacht.Worker.IntegrationTests.Support;
 /// <item><c>WACHT_TEST_CONTAINERS=required</c> (set by <c>./build.sh test</c> when it provides the engine, and by CI):
 /// a container that cannot start fails the test with the reason, never falls back, so a run meant to be on containers
 /// cannot pass on the environment's servers unnoticed.</item>
+/// <item><c>WACHT_TEST_CONTAINERS=off</c> (the smaller set <c>./build.sh test</c> runs on the environment's servers):
+/// no container, even where an engine answers.</item>
 /// <item>Otherwise a container that cannot start (no engine after all, or an engine without the image and without a
 /// registry to pull it from) falls back to the environment's server, and says so in the test output.</item>
 /// </list>
@@ -25,8 +27,11 @@ internal static class ContainerEngine
     public static bool Required =>
         string.Equals(Environment.GetEnvironmentVariable(ModeVariable), "required", StringComparison.OrdinalIgnoreCase);
 
-    public static bool MayAnswer =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || File.Exists("/var/run/docker.sock");
+    public static bool Off =>
+        string.Equals(Environment.GetEnvironmentVariable(ModeVariable), "off", StringComparison.OrdinalIgnoreCase);
+
+    public static bool MayAnswer => !Off && (
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || File.Exists("/var/run/docker.sock"));
 
     /// <summary>Where the engine is, for messages.</summary>
     public static string Endpoint => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
@@ -55,6 +60,9 @@ internal static class ContainerEngine
                     + "does not exist). Run the tests through `./build.sh test` or `bash .ci/containers run ...`.");
             }
 
+            report(Off
+                ? $"Testcontainers: off ({ModeVariable}=off); using {fallback}."
+                : $"Testcontainers: no Docker engine configured (DOCKER_HOST unset, no /var/run/docker.sock); using {fallback}.");
             return null;
         }
 
