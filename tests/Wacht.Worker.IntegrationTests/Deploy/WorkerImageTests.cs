@@ -75,6 +75,8 @@ public sealed class WorkerImageTests(ITestOutputHelper output)
                 ["Worker__Messaging__RabbitMq__Password"] = RabbitMqBuilder.DefaultPassword,
                 ["Worker__Ledger__EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 [$"Wacht__Deployments__{client.DeploymentId}__BaseUrl"] = "http://wacht-emulator:5080/",
+                // Where the worker verifies each delivered secret (the app's /oauth/introspect, Host: its fqdn).
+                [$"Wacht__Deployments__{client.DeploymentId}__RuntimeBaseUrl"] = "http://wacht-emulator:5080/",
                 [$"Wacht__Deployments__{client.DeploymentId}__AllowInsecureHttp"] = "true",
                 [$"Wacht__Deployments__{client.DeploymentId}__ApiKey"] = client.ApiKey,
             })
@@ -93,6 +95,17 @@ public sealed class WorkerImageTests(ITestOutputHelper output)
         try
         {
             await RotateAndCheckAsync(caller, observer, worker, emulator, client, volume.Name);
+        }
+        catch
+        {
+            // What the worker and the emulator said, for the failure at hand.
+            foreach (var (name, container) in new[] { ("worker", (IContainer)worker), ("emulator", emulator) })
+            {
+                var (stdout, stderr) = await container.GetLogsAsync();
+                output.WriteLine($"--- {name} log ---\n{stdout}\n{stderr}");
+            }
+
+            throw;
         }
         finally
         {
