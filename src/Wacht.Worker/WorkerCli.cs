@@ -101,10 +101,12 @@ internal static class WorkerCli
 
             await using (app)
             {
+                // Resolved before running: RunAsync disposes the host's services when it returns.
+                var exitCode = app.Host.Services.GetService<HostExitCode>();
                 await app.Host.RunAsync(cancellationToken);
 
                 // 0 for a requested stop; the consumer watchdog's code when it stopped a process that lost its consumers.
-                return app.Host.Services.GetService<HostExitCode>()?.Value ?? 0;
+                return exitCode?.Value ?? 0;
             }
         });
 

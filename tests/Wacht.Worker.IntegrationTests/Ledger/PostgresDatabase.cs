@@ -1,20 +1,26 @@
 using Npgsql;
 using Testcontainers.PostgreSql;
+using Wacht.Worker.IntegrationTests.Support;
 
 namespace Wacht.Worker.IntegrationTests.Ledger;
 
 /// <summary>
 /// A fresh, empty PostgreSQL database for one test (<c>ledger_&lt;guid&gt;</c>), dropped on disposal. The server is a
-/// Testcontainers PostgreSQL container when a Docker engine answers, else the server named by the
+/// Testcontainers PostgreSQL container when a Docker engine answers (<see cref="ContainerEngine"/>), else the server named by the
 /// <c>WACHT_TEST_POSTGRES</c> connection string (e.g. the one <c>bash .ci/services</c> starts).
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable
 {
     public const string EnvironmentVariable = "WACHT_TEST_POSTGRES";
 
-    private static readonly SemaphoreSlim ServerGate = new(1, 1);
-    private static string? _serverConnectionString;
-    private static PostgreSqlContainer? _container;
+    /// <summary>
+    /// The image the server container runs: PostgreSQL 15, as docker-compose.yml runs (<c>bash .ci/containers up</c>
+    /// builds a local one of this name).
+    /// </summary>
+    public const string Image = "postgres:15";
+
+    // One resolution per test run; a failure is kept too, so every test reports it at once instead of trying again.
+    private static readonly Lazy<Task<string>> Server = new(async () => await StartContainerAsync() ?? FromEnvironment());
 
     private readonly string _serverConnection;
     private readonly List<NpgsqlDataSource> _dataSources = [];
@@ -66,37 +72,17 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await drop.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string> ServerAsync()
-    {
-        await ServerGate.WaitAsync();
-        try
-        {
-            return _serverConnectionString ??= await StartContainerAsync() ?? FromEnvironment();
-        }
-        finally
-        {
-            ServerGate.Release();
-        }
-    }
+    private static Task<string> ServerAsync() => Server.Value;
 
     /// <summary>Starts a container when a Docker engine answers; null when there is none (or it cannot start one).</summary>
     private static async Task<string?> StartContainerAsync()
     {
-        try
-        {
-            // Build() fails at once when no Docker endpoint is found, so the fallback costs nothing.
-            var container = new PostgreSqlBuilder("postgres:17-alpine").Build();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await container.StartAsync(timeout.Token);
-            _container = container;
-            return container.GetConnectionString();
-        }
-#pragma warning disable CA1031 // Any failure here means "no usable Docker": fall back to WACHT_TEST_POSTGRES.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return null;
-        }
+        var container = await ContainerEngine.TryStartAsync(
+            Image,
+            pullPolicy => new PostgreSqlBuilder(Image).WithImagePullPolicy(pullPolicy).Build(),
+            $"the server named by {EnvironmentVariable}",
+            ContainerEngine.Required);
+        return container?.GetConnectionString();
     }
 
     private static string FromEnvironment()
@@ -105,9 +91,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL tests need a server: no Docker engine answered and {EnvironmentVariable} is not set. "
-                + $"Run `bash .ci/services` and export the {EnvironmentVariable} it prints "
-                + "(e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres).");
+                $"The PostgreSQL tests need a server: no container started (see the Testcontainers line above, if any) and "
+                + $"{EnvironmentVariable} is not set. Run `bash .ci/services` and export the {EnvironmentVariable} it prints "
+                + "(e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres), or `./build.sh test`.");
         }
 
         return value;

@@ -42,6 +42,20 @@ public sealed class ConsumerWatchdogTests
     }
 
     [Fact]
+    public async Task TheWorkerProcess_WhoseQueuesStayWithoutConsumer_ExitsWith75_ForItsSupervisor()
+    {
+        await using var w = await RabbitWorld.StartAsync();
+        await using var user = await w.VirtualHost.Broker.CreateUserAsync(w.VirtualHost, "watchdog");
+        await using var worker = await RunningWorker.StartAsync(Settings(w, user));
+
+        await SetReadPermissionAsync(w, user, "^$");
+        await CloseConnectionsAsync(w, user);
+
+        Assert.Equal(HostExitCode.ConsumersLost, await worker.WaitForExitAsync(Bound));
+        Assert.Contains("still have no consumer after a bus restart", worker.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrokerCutLongerThanRestartAfter_NoRestartWhileCut_ThenEveryQueueConsumesAgain_OrTheProcessStopsWithItsExitCode()
     {
         await using var w = await RabbitWorld.StartAsync();

@@ -5,15 +5,18 @@ using Testcontainers.RabbitMq;
 namespace Wacht.Worker.IntegrationTests.Support;
 
 /// <summary>
-/// The real RabbitMQ broker the integration tests run on: a Testcontainers container when a Docker engine answers,
-/// else the broker named by <c>WACHT_TEST_RABBITMQ</c> (AMQP URI) and <c>WACHT_TEST_RABBITMQ_MANAGEMENT</c> (HTTP API
+/// The real RabbitMQ broker the integration tests run on: a Testcontainers container when a Docker engine answers
+/// (<see cref="ContainerEngine"/>), else the broker named by <c>WACHT_TEST_RABBITMQ</c> (AMQP URI) and <c>WACHT_TEST_RABBITMQ_MANAGEMENT</c> (HTTP API
 /// URI), which <c>bash .ci/services</c> starts. Every test gets its own virtual host, so tests never see each other's
 /// queues or messages.
 /// </summary>
 public sealed class RabbitMqBroker
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static RabbitMqBroker? _instance;
+    /// <summary>The image the broker container runs (<c>bash .ci/containers up</c> builds a local one of this name).</summary>
+    public const string Image = "rabbitmq:3.13-management";
+
+    // One resolution per test run; a failure is kept too, so every test reports it at once instead of trying again.
+    private static readonly Lazy<Task<RabbitMqBroker>> Instance = new(ResolveAsync);
 
     private RabbitMqBroker(Uri amqp, Uri management)
     {
@@ -31,18 +34,7 @@ public sealed class RabbitMqBroker
 
     public string Password => Uri.UnescapeDataString(Amqp.UserInfo.Split(':')[1]);
 
-    public static async Task<RabbitMqBroker> GetAsync()
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            return _instance ??= await ResolveAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<RabbitMqBroker> GetAsync() => Instance.Value;
 
     /// <summary>A broker at fixed addresses (the chaos suite's own node, which it restarts).</summary>
     public static RabbitMqBroker At(Uri amqp, Uri management) => new(amqp, management);
@@ -84,21 +76,16 @@ public sealed class RabbitMqBroker
 
     private static async Task<RabbitMqBroker> ResolveAsync()
     {
-        if (DockerMayAnswer())
+        var container = await ContainerEngine.TryStartAsync(
+            Image,
+            pullPolicy => new RabbitMqBuilder(Image).WithPortBinding(15672, true).WithImagePullPolicy(pullPolicy).Build(),
+            "the broker named by WACHT_TEST_RABBITMQ / WACHT_TEST_RABBITMQ_MANAGEMENT",
+            ContainerEngine.Required);
+        if (container is not null)
         {
-            try
-            {
-                var container = new RabbitMqBuilder("rabbitmq:3.13-management").WithPortBinding(15672, true).Build();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-                await container.StartAsync(timeout.Token);
-                var amqp = new Uri(container.GetConnectionString());
-                var management = new UriBuilder("http", container.Hostname, container.GetMappedPublicPort(15672)) { UserName = "rabbitmq", Password = "rabbitmq" }.Uri;
-                return new RabbitMqBroker(amqp, management);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // No usable engine after all: fall back to the environment's broker below.
-            }
+            var amqp = new Uri(container.GetConnectionString());
+            var management = new UriBuilder("http", container.Hostname, container.GetMappedPublicPort(15672)) { UserName = "rabbitmq", Password = "rabbitmq" }.Uri;
+            return new RabbitMqBroker(amqp, management);
         }
 
         var amqpText = Environment.GetEnvironmentVariable("WACHT_TEST_RABBITMQ");
@@ -106,14 +93,12 @@ public sealed class RabbitMqBroker
         if (string.IsNullOrEmpty(amqpText) || string.IsNullOrEmpty(managementText))
         {
             throw new InvalidOperationException(
-                "No RabbitMQ broker for the integration tests: no Docker engine answered and WACHT_TEST_RABBITMQ / "
-                + "WACHT_TEST_RABBITMQ_MANAGEMENT are not set. Run `eval \"$(bash .ci/services)\"` first (it installs and "
-                + "starts rabbitmq-server with the management plugin and prints the variables).");
+                "No RabbitMQ broker for the integration tests: no container started (see the Testcontainers line above, if "
+                + "any) and WACHT_TEST_RABBITMQ / WACHT_TEST_RABBITMQ_MANAGEMENT are not set. Run `eval \"$(bash .ci/services)\"` "
+                + "first (it installs and starts rabbitmq-server with the management plugin and prints the variables), or "
+                + "`./build.sh test`.");
         }
 
         return new RabbitMqBroker(new Uri(amqpText), new Uri(managementText));
     }
-
-    private static bool DockerMayAnswer() =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || File.Exists("/var/run/docker.sock");
 }
