@@ -27,10 +27,10 @@ public sealed record GrantAuditCompleted
 
     public int Grants { get; init; }
 
-    /// <summary>Findings this run, by kind (keys are <see cref="FindingKinds"/>), whether or not they were re-published.</summary>
+    /// <summary>Findings this run, by kind (keys are <see cref="FindingKinds.All"/>), whether or not they were re-published.</summary>
     public IReadOnlyDictionary<string, int> FindingsByKind { get; init; } = new Dictionary<string, int>();
 
-    /// <summary>GrantAuditFinding events published this run.</summary>
+    /// <summary>GrantAuditFinding and CredentialAuditFinding events published this run.</summary>
     public int FindingsPublished { get; init; }
 
     /// <summary>Findings already reported, unchanged, within the re-publish interval: not published again.</summary>

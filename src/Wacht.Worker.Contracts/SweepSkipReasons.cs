@@ -1,6 +1,10 @@
 namespace Wacht.Worker.Contracts;
 
-/// <summary>Why the rotation sweep did not rotate a client it saw: the keys of <see cref="RotationSweepCompleted.Skipped"/>.</summary>
+/// <summary>
+/// Why the rotation sweep did not rotate a client it saw (the keys of <see cref="RotationSweepCompleted.Skipped"/>), or an
+/// app's signing key (<see cref="RotationSweepCompleted.SigningKeysSkipped"/>: <c>not_due</c>, <c>filtered</c>,
+/// <c>app_inactive</c>, <c>no_active_key</c>, <c>cap_reached</c>).
+/// </summary>
 public static class SweepSkipReasons
 {
     /// <summary>The secret is younger than the maximum age.</summary>
@@ -20,4 +24,7 @@ public static class SweepSkipReasons
 
     /// <summary>The client's app is inactive.</summary>
     public const string AppInactive = "app_inactive";
+
+    /// <summary>Signing keys: the app lists no active key, so there is no key to age (the grant audit reports it).</summary>
+    public const string NoActiveKey = "no_active_key";
 }

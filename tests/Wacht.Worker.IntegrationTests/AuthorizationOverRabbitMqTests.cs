@@ -127,6 +127,54 @@ public sealed class AuthorizationOverRabbitMqTests
         Assert.Equal(CommandTriggers.Schedule, rotated.Trigger);
     }
 
+    [Fact]
+    public async Task PolicyOn_AUserWhoMayRotateButNotQuarantine_IsRefused_AndTheResponderQuarantines()
+    {
+        await using var w = await RabbitWorld.StartAsync();
+        await using var rotator = await w.VirtualHost.Broker.CreateUserAsync(w.VirtualHost, "rotator");
+        await using var responder = await w.VirtualHost.Broker.CreateUserAsync(w.VirtualHost, "responder");
+        await w.StartWorkerAsync(s =>
+        {
+            Policy(s, rotator, responder);
+            s["Worker:Authorization:Grants:2:User"] = responder.Name;
+            s["Worker:Authorization:Grants:2:Commands:0"] = "QuarantineClient";
+            s["Worker:Authorization:Grants:2:Targets:0"] = $"{WachtWorld.Deployment}/{WachtWorld.AppSlug}";
+        });
+        var rotatorBus = await w.StartSenderAsync(rotator, rotator.Name);
+        var responderBus = await w.StartSenderAsync(responder, responder.Name);
+        var client = await w.World.ClientAsync(WachtWorld.ServiceClient);
+
+        var refused = Quarantine(client.Id);
+        await Send(rotatorBus, "quarantine-client", refused);
+        var forbidden = await w.Observer.WaitForAsync<ClientQuarantineFailed>(e => e.CommandId == refused.CommandId);
+
+        Assert.Equal((ErrorCodes.Forbidden, rotator.Name, false), (forbidden.ErrorCode, forbidden.SentBy, forbidden.Retryable));
+        Assert.Contains("may not send QuarantineClient", forbidden.Message, StringComparison.Ordinal);
+        Assert.Equal(0, w.World.RotateCalls);
+        Assert.Equal(0, w.World.Emulator.Calls.Count(WachtWorld.RevokeOperation, WachtWorld.Deployment));
+
+        var allowed = Quarantine(client.Id);
+        await Send(responderBus, "quarantine-client", allowed);
+        var quarantined = await w.Observer.WaitForAsync<ClientQuarantined>(e => e.CommandId == allowed.CommandId);
+
+        Assert.Equal(responder.Name, quarantined.SentBy);
+        Assert.True(quarantined.Secret.Rotated);
+        Assert.True(quarantined.Deactivated);
+        Assert.NotEmpty(quarantined.RevokedGrantIds);
+        Assert.DoesNotContain(await w.World.GrantsAsync(WachtWorld.ServiceClient), g => g.Status == GrantStatuses.Active);
+        Assert.Equal(1, w.World.RotateCalls);
+    }
+
+    private static QuarantineClient Quarantine(string oauthClientId) => new()
+    {
+        CommandId = NewId.NextGuid(),
+        DeploymentId = WachtWorld.Deployment,
+        AppSlug = WachtWorld.AppSlug,
+        OAuthClientId = oauthClientId,
+        Deactivate = true,
+        Reason = "credential leak",
+    };
+
     private static RotateSecret Rotate(string oauthClientId, string reason) =>
         new() { CommandId = NewId.NextGuid(), DeploymentId = WachtWorld.Deployment, AppSlug = WachtWorld.AppSlug, OAuthClientId = oauthClientId, Reason = reason };
 

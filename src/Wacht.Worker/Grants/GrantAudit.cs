@@ -8,6 +8,7 @@ using Wacht.Worker.Commands;
 using Wacht.Worker.Contracts;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Rotation;
 
 namespace Wacht.Worker.Grants;
 
@@ -45,6 +46,7 @@ public sealed partial class GrantAudit(
     ICommandLedger commands,
     IBus bus,
     IOptionsMonitor<GrantAuditOptions> options,
+    IOptionsMonitor<RotationSweepOptions> sweepOptions,
     TimeProvider time,
     JobMetrics metrics,
     ILogger<GrantAudit> logger)
@@ -64,6 +66,7 @@ public sealed partial class GrantAudit(
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.CurrentValue;
+        var sweep = sweepOptions.CurrentValue;
         var run = new Run(
             Guid.NewGuid(),
             time.GetUtcNow(),
@@ -71,12 +74,15 @@ public sealed partial class GrantAudit(
             settings,
             RevokeKinds(settings),
             request.CollectItems,
+            sweep,
+            new TargetFilter(sweep.Include, sweep.Exclude),
             sink);
         var filter = new TargetFilter(settings.Include, settings.Exclude);
 
         // A dry run records nothing, so it has no recorder.
         var recorder = run.DryRun ? null : new PublishedFindingRecorder(ledger, run.Errors.Enqueue, cancellationToken);
         WalkTotals walk;
+        IEnumerable<JobError> appErrors = [];
         try
         {
             walk = await walker.WalkAsync(
@@ -84,17 +90,28 @@ public sealed partial class GrantAudit(
                 settings.MaxParallelism,
                 (visit, ct) => AuditClientAsync(run, filter, recorder, visit, ct),
                 cancellationToken);
+
+            // The apps' signing keys, per app (the same filter: an app is in scope when a pattern covers all of it).
+            if (settings.Credentials)
+            {
+                var appWalk = await walker.WalkAppsAsync(
+                    filter,
+                    settings.MaxParallelism,
+                    (visit, ct) => AuditSigningKeysAsync(run, filter, recorder, visit, ct),
+                    cancellationToken);
+                appErrors = appWalk.Errors.Where(static e => e.AppSlug is not null);
+            }
         }
         finally
         {
-            // Whatever the walk did, what was handed over is written before the run's record.
+            // Whatever the walks did, what was handed over is written before the run's record.
             if (recorder is not null)
             {
                 await recorder.CompleteAsync();
             }
         }
 
-        var errors = walk.Errors.Concat(run.Errors)
+        var errors = walk.Errors.Concat(appErrors).Concat(run.Errors)
             .OrderBy(static e => e.DeploymentId, StringComparer.Ordinal)
             .ThenBy(static e => e.AppSlug, StringComparer.Ordinal)
             .ThenBy(static e => e.OAuthClientId, StringComparer.Ordinal)
@@ -155,7 +172,16 @@ public sealed partial class GrantAudit(
                 .ThenBy(static f => f.GrantId, StringComparer.Ordinal)
                 .ThenBy(static f => KindOrder(f.Kind))
                 .ToList();
-        return new AuditReport(summary, findings);
+        var credentials = run.CollectedCredentials is null
+            ? []
+            : run.CollectedCredentials
+                .OrderBy(static f => f.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(static f => f.AppSlug, StringComparer.Ordinal)
+                .ThenBy(static f => f.OAuthClientId, StringComparer.Ordinal)
+                .ThenBy(static f => KindOrder(f.Kind))
+                .ThenBy(static f => f.Kid, StringComparer.Ordinal)
+                .ToList();
+        return new AuditReport(summary, findings) { CredentialFindings = credentials };
     }
 
     private async ValueTask AuditClientAsync(
@@ -181,14 +207,21 @@ public sealed partial class GrantAudit(
             }
         }
 
+        var secret = run.Settings.Credentials ? await SecretFindingAsync(run, visit, cancellationToken) : null;
+
         // Read for every client, even one with nothing to report now: findings published earlier that no longer hold
         // are forgotten, so one that comes back is news again (and resolved findings don't pile up in the ledger).
         var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, client.Id, cancellationToken))
             .ToDictionary(static p => (p.GrantId, p.Kind));
         var current = perGrant.SelectMany(static g => g.Findings.Select(f => (g.Grant.Id, f.Kind))).ToHashSet();
+        if (secret is not null)
+        {
+            current.Add((secret.Subject, secret.Finding.Kind));
+        }
+
         var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
         var key = new ClientVisitKey(deploymentId, app.Slug, client.Id);
-        if (perGrant.Count == 0)
+        if (perGrant.Count == 0 && secret is null)
         {
             if (recorder is not null)
             {
@@ -199,6 +232,11 @@ public sealed partial class GrantAudit(
         }
 
         var toRecord = new List<PublishedFinding>();
+        if (secret is not null && await ReportCredentialAsync(run, client.Id, secret, previous, cancellationToken) is { } recordedSecret)
+        {
+            toRecord.Add(recordedSecret);
+        }
+
         var clientFindings = new List<GrantAuditFinding>();
         foreach (var (grant, found) in perGrant)
         {
@@ -267,7 +305,117 @@ public sealed partial class GrantAudit(
             return byGrant != 0 ? byGrant : KindOrder(a.Kind).CompareTo(KindOrder(b.Kind));
         });
         await run.DeliverAsync(clientFindings, cancellationToken);
+        if (secret is not null)
+        {
+            await run.DeliverCredentialsAsync([secret.Finding], cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// The client's <see cref="FindingKinds.SecretNeverRotated"/>, or null. The ledger is read only for clients whose
+    /// <c>created_at</c> is old enough for the finding (the rule decides that first, without it).
+    /// </summary>
+    private async Task<CredentialCandidate?> SecretFindingAsync(Run run, ClientVisit visit, CancellationToken cancellationToken)
+    {
+        var (deploymentId, _, app, client) = visit;
+        if (CredentialAuditRules.EvaluateSecret(deploymentId, app, client, null, run.Now, run.Sweep, run.SweepFilter) is null)
+        {
+            return null;
+        }
+
+        var last = await commands.FindLastRotationAsync(deploymentId, client.Id, cancellationToken);
+        return CredentialAuditRules.EvaluateSecret(deploymentId, app, client, last, run.Now, run.Sweep, run.SweepFilter) is { } rule
+            ? new CredentialCandidate(FindingSubjects.Client(client.Id), Credential(run, deploymentId, app.Slug, client, rule))
+            : null;
+    }
+
+    /// <summary>
+    /// One app's signing keys: <see cref="FindingKinds.SigningKeyMissing"/> and <see cref="FindingKinds.CompromisedSigningKeyListed"/>,
+    /// de-duplicated like the grants' findings, under the app's own entries in the ledger (<see cref="FindingSubjects"/>).
+    /// </summary>
+    private async ValueTask AuditSigningKeysAsync(
+        Run run, TargetFilter filter, PublishedFindingRecorder? recorder, AppVisit visit, CancellationToken cancellationToken)
+    {
+        var (deploymentId, wacht, app) = visit;
+        if (!filter.IncludesApp(deploymentId, app.Slug))
+        {
+            return;
+        }
+
+        var keys = await wacht.ListOAuthAppSigningKeysAsync(app.Slug, cancellationToken);
+        var history = await commands.ListSigningKeyChangesAsync(deploymentId, app.Slug, cancellationToken);
+        var found = CredentialAuditRules.EvaluateSigningKeys(app, keys, history)
+            .Select(rule => new CredentialCandidate(FindingSubjects.SigningKeys(app.Slug, rule.Kid), Credential(run, deploymentId, app.Slug, null, rule)))
+            .ToList();
+
+        var owner = FindingSubjects.App(app.Slug);
+        var previous = (await ledger.ListPublishedFindingsAsync(deploymentId, owner, cancellationToken)).ToDictionary(static p => (p.GrantId, p.Kind));
+        var current = found.Select(static f => (f.Subject, f.Finding.Kind)).ToHashSet();
+        var resolved = previous.Keys.Where(k => !current.Contains(k)).ToList();
+        var toRecord = new List<PublishedFinding>();
+        foreach (var candidate in found)
+        {
+            if (await ReportCredentialAsync(run, owner, candidate, previous, cancellationToken) is { } recorded)
+            {
+                toRecord.Add(recorded);
+            }
+        }
+
+        // Written in the recorder's batches, like the clients' (after publishing: at-least-once).
+        if (recorder is not null)
+        {
+            await recorder.AddAsync(new ClientVisitKey(deploymentId, app.Slug, null), toRecord, resolved, cancellationToken);
+        }
+
+        await run.DeliverCredentialsAsync([.. found.Select(static f => f.Finding)], cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts a credential finding and publishes it unless the same finding was published within the interval; returns
+    /// what to record in the ledger when it was published (null when suppressed, or in a dry run).
+    /// </summary>
+    private async Task<PublishedFinding?> ReportCredentialAsync(
+        Run run, string owner, CredentialCandidate candidate, Dictionary<(string GrantId, string Kind), PublishedFinding> previous, CancellationToken cancellationToken)
+    {
+        var finding = candidate.Finding;
+        Interlocked.Increment(ref run.ByKind[KindOrder(finding.Kind)]);
+        var hash = GrantAuditRules.HashDetail(finding.Detail);
+        var publish = !previous.TryGetValue((candidate.Subject, finding.Kind), out var last)
+            || !string.Equals(last.DetailHash, hash, StringComparison.Ordinal)
+            || last.LastPublishedAt <= run.Now - run.Settings.RepublishAfter;
+        LogCredentialFinding(finding.DeploymentId, finding.AppSlug, finding.OAuthClientId ?? "-", finding.Kind, finding.Detail, publish);
+        if (!publish)
+        {
+            Interlocked.Increment(ref run.Suppressed);
+            return null;
+        }
+
+        Interlocked.Increment(ref run.Published);
+        if (run.DryRun)
+        {
+            return null;
+        }
+
+        await bus.Publish(finding, cancellationToken);
+        return new PublishedFinding(finding.DeploymentId, owner, candidate.Subject, finding.Kind, hash, run.Now);
+    }
+
+    private static CredentialAuditFinding Credential(Run run, string deploymentId, string appSlug, OAuthClient? client, CredentialRuleFinding rule) => new()
+    {
+        RunId = run.RunId,
+        DeploymentId = deploymentId,
+        AppSlug = appSlug,
+        OAuthClientId = client?.Id,
+        ClientId = client?.ClientId,
+        Kid = rule.Kid,
+        Kind = rule.Kind,
+        Detail = rule.Detail,
+        RotateCommandId = rule.RotateCommandId,
+        DetectedAt = run.Now,
+    };
+
+    /// <summary>A credential finding and the subject it is de-duplicated under (<see cref="FindingSubjects"/>).</summary>
+    private sealed record CredentialCandidate(string Subject, CredentialAuditFinding Finding);
 
     /// <summary>One RevokeGrant per grant (not per finding) when any of its kinds is configured to be revoked.</summary>
     private async Task<(string Remediation, Guid? CommandId)> RemediateAsync(
@@ -340,8 +488,8 @@ public sealed partial class GrantAudit(
             "grant-audit-revoke", deploymentId, grantId, DateOnly.FromDateTime(now.UtcDateTime).ToString("O", CultureInfo.InvariantCulture));
 
     private static HashSet<string> RevokeKinds(GrantAuditOptions settings) =>
-        // Configuration keys are case-insensitive; the validator only lets FindingKinds names (in any case) through.
-        FindingKinds.All
+        // Configuration keys are case-insensitive; the validator only lets the grant kinds' names (in any case) through.
+        FindingKinds.Grant
             .Where(kind => settings.Remediation.Any(p =>
                 string.Equals(p.Key, kind, StringComparison.OrdinalIgnoreCase) && p.Value == FindingRemediation.Revoke))
             .ToHashSet(StringComparer.Ordinal);
@@ -370,13 +518,25 @@ public sealed partial class GrantAudit(
     private partial void LogFinding(
         string deploymentId, string appSlug, string oauthClientId, string grantId, string kind, string detail, string remediation, bool published);
 
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Credential audit finding: deployment {DeploymentId} app {AppSlug} client {OAuthClientId}: {Kind} ({Detail}); published {Published}")]
+    private partial void LogCredentialFinding(string deploymentId, string appSlug, string oauthClientId, string kind, string detail, bool published);
+
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Grant audit could not send RevokeGrant for deployment {DeploymentId} app {AppSlug} client {OAuthClientId} grant {GrantId}: {ErrorCode} {ErrorMessage}")]
     private partial void LogSendFailed(string deploymentId, string appSlug, string oauthClientId, string grantId, string errorCode, string errorMessage);
 
     /// <summary>The state of one run, shared by its parallel visits (counters are updated with <see cref="Interlocked"/>).</summary>
     private sealed class Run(
-        Guid runId, DateTimeOffset now, bool dryRun, GrantAuditOptions settings, HashSet<string> revokeKinds, bool collect, IGrantAuditSink? sink)
+        Guid runId,
+        DateTimeOffset now,
+        bool dryRun,
+        GrantAuditOptions settings,
+        HashSet<string> revokeKinds,
+        bool collect,
+        RotationSweepOptions sweep,
+        TargetFilter sweepFilter,
+        IGrantAuditSink? sink)
     {
         private readonly SemaphoreSlim _delivery = new(1, 1);
 
@@ -405,6 +565,14 @@ public sealed partial class GrantAudit(
 
         public ConcurrentBag<GrantAuditFinding>? Collected { get; } = collect ? [] : null;
 
+        public ConcurrentBag<CredentialAuditFinding>? CollectedCredentials { get; } = collect ? [] : null;
+
+        /// <summary>The rotation sweep's settings: SecretNeverRotated uses its maximum age and command window.</summary>
+        public RotationSweepOptions Sweep { get; } = sweep;
+
+        /// <summary>The rotation sweep's filters: a client they leave out gets no sweep command id.</summary>
+        public TargetFilter SweepFilter { get; } = sweepFilter;
+
         /// <summary>Hands one client's findings to the sink (one call at a time) and, when collecting, to the report.</summary>
         public async ValueTask DeliverAsync(List<GrantAuditFinding> findings, CancellationToken cancellationToken)
         {
@@ -422,6 +590,30 @@ public sealed partial class GrantAudit(
             try
             {
                 await sink.WriteAsync(findings, cancellationToken);
+            }
+            finally
+            {
+                _delivery.Release();
+            }
+        }
+
+        /// <summary>Hands one client's or app's credential findings to the sink and, when collecting, to the report (like <see cref="DeliverAsync(List{GrantAuditFinding}, CancellationToken)"/>).</summary>
+        public async ValueTask DeliverCredentialsAsync(List<CredentialAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            if (CollectedCredentials is { } collected)
+            {
+                findings.ForEach(collected.Add);
+            }
+
+            if (sink is null || findings.Count == 0)
+            {
+                return;
+            }
+
+            await _delivery.WaitAsync(cancellationToken);
+            try
+            {
+                await sink.WriteCredentialsAsync(findings, cancellationToken);
             }
             finally
             {

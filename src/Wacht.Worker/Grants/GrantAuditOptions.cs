@@ -38,6 +38,12 @@ public sealed class GrantAuditOptions
     /// </summary>
     public int MaxParallelism { get; set; } = 64;
 
+    /// <summary>
+    /// Also audit credentials (default true): apps' signing keys (SigningKeyMissing, CompromisedSigningKeyListed) and
+    /// secrets the ledger has never rotated (SecretNeverRotated). Off, the audit reads grants only.
+    /// </summary>
+    public bool Credentials { get; set; } = true;
+
     /// <summary>Only grants of clients matching one of these patterns (same syntax as <c>Worker:RotationSweep:Include</c>; empty: all).</summary>
     public List<string> Include { get; set; } = [];
 

@@ -19,9 +19,13 @@ internal sealed class GrantAuditOptionsValidator : IValidateOptions<GrantAuditOp
         // Configuration keys are case-insensitive, so a kind's name in any case is accepted (the audit matches it the same way).
         foreach (var key in options.Remediation.Keys)
         {
-            if (!FindingKinds.All.Contains(key, StringComparer.OrdinalIgnoreCase))
+            if (FindingKinds.Credential.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                failures.Add($"{path}:Remediation:{key} is not a finding kind; use one of {string.Join(", ", FindingKinds.All)}");
+                failures.Add($"{path}:Remediation:{key} is a credential finding, which is reported only (no grant to revoke); remediation applies to {string.Join(", ", FindingKinds.Grant)}");
+            }
+            else if (!FindingKinds.Grant.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add($"{path}:Remediation:{key} is not a finding kind; use one of {string.Join(", ", FindingKinds.Grant)}");
             }
         }
 

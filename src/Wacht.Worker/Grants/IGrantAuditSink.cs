@@ -11,4 +11,10 @@ namespace Wacht.Worker.Grants;
 public interface IGrantAuditSink
 {
     ValueTask WriteAsync(IReadOnlyList<GrantAuditFinding> findings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Receives credential findings (issue 14) the same way: one call per client whose secret has a finding, after its
+    /// grants' call, and one per app whose signing keys have findings (the apps are walked after the clients).
+    /// </summary>
+    ValueTask WriteCredentialsAsync(IReadOnlyList<CredentialAuditFinding> findings, CancellationToken cancellationToken);
 }

@@ -98,5 +98,5 @@ internal sealed class PublishedFindingRecorder
     private sealed record Work(ClientVisitKey Client, IReadOnlyList<PublishedFinding> Record, IReadOnlyList<(string GrantId, string Kind)> Forget);
 }
 
-/// <summary>Which client a row of the audit belongs to (for error reports).</summary>
-internal sealed record ClientVisitKey(string DeploymentId, string AppSlug, string OAuthClientId);
+/// <summary>Which client (or, for its signing keys, which app: no client) a row of the audit belongs to (for error reports).</summary>
+internal sealed record ClientVisitKey(string DeploymentId, string AppSlug, string? OAuthClientId);

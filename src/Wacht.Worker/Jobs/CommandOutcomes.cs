@@ -13,9 +13,22 @@ internal sealed class CommandOutcomes
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<CommandOutcome>> _outcomes = new();
 
-    /// <summary>Handlers for the rotation results (<see cref="SecretRotated"/>, <see cref="SecretRotationFailed"/>).</summary>
+    /// <summary>
+    /// Handlers for the rotation results (<see cref="SecretRotated"/>, <see cref="SecretRotationFailed"/>, and the
+    /// sweep's signing-key rotations: <see cref="SigningKeyRotated"/>, <see cref="SigningKeyRotationFailed"/>).
+    /// </summary>
     public void HandleRotations(IReceiveEndpointConfigurator endpoint)
     {
+        endpoint.Handler<SigningKeyRotated>(context => Add(new CommandOutcome(
+            context.Message.CommandId,
+            true,
+            $"rotated the signing key of {context.Message.DeploymentId}/{context.Message.AppSlug}: {context.Message.Kid} active, {context.Message.PreviousKid ?? "(none)"} retired")));
+        endpoint.Handler<SigningKeyRotationFailed>(context => Add(new CommandOutcome(
+            context.Message.CommandId,
+            false,
+            $"signing-key rotation of {context.Message.DeploymentId}/{context.Message.AppSlug} failed: {context.Message.ErrorCode}: {context.Message.Message}"
+            + (context.Message.RotateMayHaveBeenCalled ? " (rotate may have taken effect: re-drive the command, it will not rotate twice)" : "")
+            + (context.Message.Retryable ? " (retryable)" : ""))));
         endpoint.Handler<SecretRotated>(context => Add(new CommandOutcome(
             context.Message.CommandId,
             true,

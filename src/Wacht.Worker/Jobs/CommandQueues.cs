@@ -9,4 +9,6 @@ public static class CommandQueues
     public static Uri RotateSecret { get; } = new("queue:rotate-secret");
 
     public static Uri RevokeGrant { get; } = new("queue:revoke-grant");
+
+    public static Uri RotateSigningKey { get; } = new("queue:rotate-signing-key");
 }

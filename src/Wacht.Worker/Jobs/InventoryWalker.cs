@@ -53,9 +53,7 @@ public sealed partial class InventoryWalker(
         CancellationToken cancellationToken)
     {
         var wacht = clients.GetClient(deploymentId);
-        var limit = wachtOptions.Value.Deployments.TryGetValue(deploymentId, out var options)
-            ? Math.Max(1, Math.Min(maxParallelism, options.MaxConcurrentRequests))
-            : Math.Max(1, maxParallelism);
+        var limit = Limit(deploymentId, maxParallelism);
 
         IReadOnlyList<OAuthApp> apps;
         try
@@ -116,6 +114,63 @@ public sealed partial class InventoryWalker(
             }
         }
     }
+
+    /// <summary>
+    /// Walks every deployment <paramref name="filter"/> may include and visits every app it may include, for work done
+    /// per app (signing keys), at most <paramref name="maxParallelism"/> apps at once per deployment (and never more than
+    /// the deployment's <c>MaxConcurrentRequests</c>). <see cref="WalkTotals.Apps"/> counts the apps visited,
+    /// <see cref="WalkTotals.FailedClients"/> the visits that threw (their <see cref="JobError"/> names the app, no client).
+    /// </summary>
+    public async Task<WalkTotals> WalkAppsAsync(
+        TargetFilter filter,
+        int maxParallelism,
+        Func<AppVisit, CancellationToken, ValueTask> visit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(visit);
+        var errors = new ConcurrentQueue<JobError>();
+        var deployments = clients.DeploymentIds.Where(d => filter.MayInclude(d)).ToList();
+        var totals = await Task.WhenAll(deployments.Select(async deploymentId =>
+        {
+            var wacht = clients.GetClient(deploymentId);
+            IReadOnlyList<OAuthApp> apps;
+            try
+            {
+                apps = await wacht.ListOAuthAppsAsync(cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Record(errors, e, deploymentId, null, null);
+                return (Apps: 0, Failed: 0);
+            }
+
+            var included = apps.Where(a => filter.MayInclude(deploymentId, a.Slug)).ToList();
+            var failed = 0;
+            await Parallel.ForEachAsync(
+                included,
+                new ParallelOptions { MaxDegreeOfParallelism = Limit(deploymentId, maxParallelism), CancellationToken = cancellationToken },
+                async (app, ct) =>
+                {
+                    try
+                    {
+                        await visit(new AppVisit(deploymentId, wacht, app), ct);
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    {
+                        Interlocked.Increment(ref failed);
+                        Record(errors, e, deploymentId, app.Slug, null);
+                    }
+                });
+            return (Apps: included.Count, Failed: failed);
+        }));
+        return new WalkTotals(deployments.Count, totals.Sum(static t => t.Apps), 0, totals.Sum(static t => t.Failed), [.. errors]);
+    }
+
+    private int Limit(string deploymentId, int maxParallelism) =>
+        wachtOptions.Value.Deployments.TryGetValue(deploymentId, out var options)
+            ? Math.Max(1, Math.Min(maxParallelism, options.MaxConcurrentRequests))
+            : Math.Max(1, maxParallelism);
 
     private void Record(ConcurrentQueue<JobError> errors, Exception exception, string deploymentId, string? appSlug, string? oauthClientId)
     {

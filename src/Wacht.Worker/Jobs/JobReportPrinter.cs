@@ -39,8 +39,39 @@ internal static class JobReportPrinter
         output.WriteLine();
         output.WriteLine(Invariant($"Clients seen: {s.ClientsSeen}   due: {s.Due}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.Rotated}   {(s.DryRun ? "would warn" : "warned")}: {s.Warned}   failed: {s.Failed}"));
         output.WriteLine("Skipped: " + Counts(s.Skipped, SkipOrder));
+        if (s.AppsSeen > 0 || report.SigningKeyDecisions.Count > 0)
+        {
+            PrintSigningKeys(report, output);
+        }
+
         SecretChecks(output, s.SecretChecks, s.DryRun, report.SecretChecks);
         Errors(output, s.Errors);
+    }
+
+    private static void PrintSigningKeys(SweepReport report, TextWriter output)
+    {
+        var s = report.Summary;
+        output.WriteLine();
+        if (report.SigningKeyDecisions.Count == 0)
+        {
+            output.WriteLine("No signing key is due or nearly due.");
+        }
+        else
+        {
+            var table = new TextTable(("DEPLOYMENT", 0), ("APP", 30), ("KID", 40), ("AGE (DAYS)", 0), ("AGE SOURCE", 0), ("ACTION", 0), ("COMMAND", 0));
+            foreach (var d in report.SigningKeyDecisions
+                .OrderBy(d => d.DeploymentId, StringComparer.Ordinal)
+                .ThenBy(d => d.AppSlug, StringComparer.Ordinal))
+            {
+                table.Add(d.DeploymentId, d.AppSlug, d.Kid, Math.Floor(d.Age.TotalDays).ToString("0", CultureInfo.InvariantCulture), d.AgeSource, d.Action, ShortId(d.CommandId));
+            }
+
+            table.WriteTo(output);
+        }
+
+        output.WriteLine();
+        output.WriteLine(Invariant($"Apps seen: {s.AppsSeen}   signing keys due: {s.SigningKeysDue}   {(s.DryRun ? "would rotate" : "rotations requested")}: {s.SigningKeysRotated}   {(s.DryRun ? "would warn" : "warned")}: {s.SigningKeysWarned}"));
+        output.WriteLine("Signing keys skipped: " + Counts(s.SigningKeysSkipped, SigningKeySkipOrder));
     }
 
     /// <summary>The validity check: its counts, then one line per client of the run's share that was not simply accepted.</summary>
@@ -83,6 +114,7 @@ internal static class JobReportPrinter
             .ThenBy(f => f.ClientId, StringComparer.Ordinal)
             .ThenBy(f => f.GrantId, StringComparer.Ordinal)
             .ThenBy(f => f.Kind, StringComparer.Ordinal));
+        rows.Write(report.CredentialFindings);
         PrintAuditSummary(report.Summary, rows.Count, output);
     }
 
@@ -110,6 +142,11 @@ internal static class JobReportPrinter
 
     /// <summary>The first 8 hex digits of a command id (what the table shows), or "-".</summary>
     public static string ShortId(Guid? id) => id is { } value ? value.ToString("N", CultureInfo.InvariantCulture)[..8] : "-";
+
+    private static readonly string[] SigningKeySkipOrder =
+    [
+        SweepSkipReasons.NotDue, SweepSkipReasons.CapReached, SweepSkipReasons.AppInactive, SweepSkipReasons.NoActiveKey, SweepSkipReasons.Filtered,
+    ];
 
     private static readonly string[] SkipOrder =
     [

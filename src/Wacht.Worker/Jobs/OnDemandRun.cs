@@ -40,8 +40,11 @@ internal static class OnDemandRun
             static (services, request, ct) => services.GetRequiredService<RotationSweep>().RunAsync(request, ct),
             JobReportPrinter.PrintSweep,
             static report => (report.Summary.DryRun, report.Summary.Errors.Count,
-                [.. report.Decisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
-                    .. report.SecretChecks.Where(i => i.Detail == SecretCheckRemediations.RotateRequested && i.RotateCommandId is not null).Select(i => i.RotateCommandId!.Value)]),
+                [
+                    .. report.Decisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
+                    .. report.SigningKeyDecisions.Where(d => d.Action == SweepActions.Rotate && d.CommandId is not null).Select(d => d.CommandId!.Value),
+                    .. report.SecretChecks.Where(i => i.Detail == SecretCheckRemediations.RotateRequested && i.RotateCommandId is not null).Select(i => i.RotateCommandId!.Value),
+                ]),
             cancellationToken);
 
     /// <summary>The audit prints each client's findings while it runs (<see cref="AuditFindingPrinter"/>), its summary at the end.</summary>

@@ -44,6 +44,15 @@ public sealed class TargetFilter
         (_include.Length == 0 || _include.Any(p => p.Matches(deploymentId, appSlug, oauthClientId, clientId)))
         && !_exclude.Any(p => p.Matches(deploymentId, appSlug, oauthClientId, clientId));
 
+    /// <summary>
+    /// Whether an app itself is in scope, for what the jobs do per app (signing keys): an include pattern whose client
+    /// segment is <c>*</c> (or omitted) matches it, or there are no include patterns; and no exclude pattern takes out
+    /// every client of it. A pattern that names clients (<c>*/billing/oc_abc</c>) is about those clients, not the app.
+    /// </summary>
+    public bool IncludesApp(string deploymentId, string appSlug) =>
+        (_include.Length == 0 || _include.Any(p => p.Client == "*" && p.MayMatch(deploymentId, appSlug)))
+        && !_exclude.Any(p => p.ExcludesAll(deploymentId, appSlug));
+
     /// <summary>False when no client of the app can be in scope (the walker then does not list its clients).</summary>
     public bool MayInclude(string deploymentId, string? appSlug = null) =>
         (_include.Length == 0 || _include.Any(p => p.MayMatch(deploymentId, appSlug)))

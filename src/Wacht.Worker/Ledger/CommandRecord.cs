@@ -5,6 +5,11 @@ namespace Wacht.Worker.Ledger;
 /// <param name="Outcome">The recorded terminal event, when <see cref="State"/> is terminal.</param>
 /// <param name="Fingerprint">The payload fingerprint the command was first recorded with (<see cref="CommandStart.Fingerprint"/>).</param>
 /// <param name="ValidatedUser">The validated user the command was first recorded with (<see cref="CommandStart.ValidatedUser"/>).</param>
+/// <param name="Intent">
+/// What the command recorded before its last call that is not idempotent (<see cref="ICommandLedger.RecordIntentAsync"/>),
+/// as the handler wrote it; null when it recorded none. Kept through a re-open, so a re-driven command can tell whether
+/// an earlier call took effect.
+/// </param>
 /// <param name="RotateInFlightUntil">
 /// Rotation: until when this command's last rotate call may still take effect at Wacht (its answer was lost, or the
 /// worker died waiting for it); null when the call answered or none was made.
@@ -28,7 +33,8 @@ public sealed record CommandRecord(
     DateTimeOffset? RotateInFlightUntil = null,
     string? Route = null,
     string? Destination = null,
-    string? DestinationKey = null)
+    string? DestinationKey = null,
+    string? Intent = null)
 {
     public bool IsTerminal => State is CommandState.Succeeded or CommandState.Failed;
 }

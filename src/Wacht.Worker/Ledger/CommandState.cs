@@ -6,7 +6,10 @@ public enum CommandState
     /// <summary>Recorded, not yet executed (or executing a command that is not a rotation).</summary>
     Received,
 
-    /// <summary>Rotation: intent recorded, rotate is being called (or its outcome is unknown).</summary>
+    /// <summary>
+    /// Rotation: intent recorded, rotate is being called (or its outcome is unknown). Also the state of a signing-key
+    /// command whose intent is recorded (<see cref="ICommandLedger.RecordIntentAsync"/>) while its call is made.
+    /// </summary>
     Rotating,
 
     /// <summary>Rotation: Wacht issued a new secret; it is held encrypted in the ledger until delivered.</summary>

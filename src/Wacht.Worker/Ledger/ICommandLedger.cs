@@ -93,6 +93,23 @@ public interface ICommandLedger
     /// </summary>
     Task<CommandRecord> ReopenAsync(Guid commandId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records, before a call that is not idempotent (a signing-key rotate or compromise), what the command needs to
+    /// decide after a crash or a lost answer whether the call took effect: state <see cref="CommandState.Rotating"/>,
+    /// rotate-calls + 1, and <paramref name="intent"/> (opaque to the ledger, returned as <see cref="CommandRecord.Intent"/>,
+    /// replacing an earlier one). Allowed from <see cref="CommandState.Received"/> or <see cref="CommandState.Rotating"/>.
+    /// </summary>
+    Task RecordIntentAsync(Guid commandId, string intent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Signing keys: in one transaction, appends <paramref name="change"/> to the app's signing-key history and records
+    /// the success outcome (state <see cref="CommandState.Succeeded"/>).
+    /// </summary>
+    Task CompleteSigningKeyChangeAsync(Guid commandId, SigningKeyChange change, RecordedOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>An app's signing-key history (this worker's successful rotations and compromises), newest first.</summary>
+    Task<IReadOnlyList<SigningKeyChange>> ListSigningKeyChangesAsync(string deploymentId, string appSlug, CancellationToken cancellationToken);
+
     /// <summary>The latest successful rotation of a client, or null.</summary>
     Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken);
 

@@ -2,8 +2,9 @@ namespace Wacht.Worker.Ledger;
 
 /// <summary>
 /// What the scheduled jobs (rotation sweep, grant audit) remember between runs: one record per run, the day each
-/// client was last warned that its rotation is due, and which audit findings were already published. Implemented by
-/// the same ledger as <see cref="ICommandLedger"/> (same database, schema migration 3).
+/// client (and each app's signing key) was last warned that its rotation is due, the active signing key each app was
+/// last seen with, and which audit findings were already published. Implemented by the same ledger as
+/// <see cref="ICommandLedger"/> (same database, schema migrations 3 and 6).
 /// Every method returns only after its write is durable.
 /// </summary>
 public interface IJobLedger
@@ -19,6 +20,22 @@ public interface IJobLedger
     /// that client on that day (the caller then publishes), false when it was already warned that day.
     /// </summary>
     Task<bool> TryRecordDueWarningAsync(string deploymentId, string oauthClientId, DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the app's signing key is due for rotation was warned on <paramref name="day"/> (UTC). True when this is
+    /// the app's first warning that day (the caller then publishes), false when it was already warned that day.
+    /// </summary>
+    Task<bool> TryRecordSigningKeyDueWarningAsync(string deploymentId, string appSlug, DateOnly day, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the sweep saw <paramref name="kid"/> as the app's active signing key at <paramref name="seenAt"/>, in
+    /// one atomic step (<see cref="SigningKeySighting.Next"/>), and returns the sighting as stored.
+    /// </summary>
+    Task<SigningKeySighting> RecordSigningKeySightingAsync(
+        string deploymentId, string appSlug, string kid, DateTimeOffset seenAt, CancellationToken cancellationToken);
+
+    /// <summary>The app's last signing-key sighting, or null when the sweep never saw an active key of it.</summary>
+    Task<SigningKeySighting?> FindSigningKeySightingAsync(string deploymentId, string appSlug, CancellationToken cancellationToken);
 
     /// <summary>The published findings recorded for one client's grants (every grant and kind), for de-duplication.</summary>
     Task<IReadOnlyList<PublishedFinding>> ListPublishedFindingsAsync(

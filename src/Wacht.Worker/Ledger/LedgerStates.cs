@@ -37,6 +37,15 @@ internal static class LedgerStates
         }
     }
 
+    /// <summary>Throws unless <paramref name="state"/> allows recording an intent (before a first call, or again after an unknown outcome).</summary>
+    internal static void EnsureCanRecordIntent(Guid commandId, CommandState? state)
+    {
+        if (state is not (CommandState.Received or CommandState.Rotating))
+        {
+            throw new LedgerStateException(commandId, state, "RecordIntentAsync");
+        }
+    }
+
     internal static void EnsureCanSettleRotate(Guid commandId, CommandState? state)
     {
         if (state is not CommandState.Rotating)
@@ -86,6 +95,31 @@ internal static class LedgerStates
         }
     }
 
+    internal static void EnsureChangeMatches(Guid commandId, SigningKeyChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.CommandId != commandId)
+        {
+            throw new ArgumentException($"The signing-key change belongs to command {change.CommandId}, not {commandId}.", nameof(change));
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(change.DeploymentId, nameof(change));
+        ArgumentException.ThrowIfNullOrWhiteSpace(change.AppSlug, nameof(change));
+        ArgumentException.ThrowIfNullOrWhiteSpace(change.Kid, nameof(change));
+        ArgumentException.ThrowIfNullOrWhiteSpace(change.Trigger, nameof(change));
+        if (change.Kind is not (SigningKeyChange.Rotate or SigningKeyChange.Compromise))
+        {
+            throw new ArgumentException($"A signing-key change is '{SigningKeyChange.Rotate}' or '{SigningKeyChange.Compromise}', not '{change.Kind}'.", nameof(change));
+        }
+    }
+
+    /// <summary>Throws unless both parts of an app's key (signing-key queries) are given.</summary>
+    internal static void EnsureValidApp(string deploymentId, string appSlug)
+    {
+        ArgumentNullException.ThrowIfNull(deploymentId);
+        ArgumentNullException.ThrowIfNull(appSlug);
+    }
+
     /// <summary>The terminal state an outcome records.</summary>
     internal static string TerminalText(RecordedOutcome outcome) =>
         ToText(outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed);
@@ -96,7 +130,7 @@ internal static class LedgerStates
         ArgumentNullException.ThrowIfNull(outcome);
         if (!outcome.Succeeded)
         {
-            throw new ArgumentException("CompleteRotationAsync records a success; record a failure with CompleteAsync.", nameof(outcome));
+            throw new ArgumentException("CompleteRotationAsync and CompleteSigningKeyChangeAsync record a success; record a failure with CompleteAsync.", nameof(outcome));
         }
     }
 

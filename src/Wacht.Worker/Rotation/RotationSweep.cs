@@ -13,9 +13,11 @@ namespace Wacht.Worker.Rotation;
 
 /// <summary>
 /// One run of the secret-rotation sweep: walks every configured deployment's clients, applies the rotation policy,
-/// sends RotateSecret commands (trigger <c>schedule</c>) for due clients, publishes SecretRotationDue warnings and a
-/// RotationSweepCompleted summary, and records the run in the ledger. A dry run only reports, records its run and
-/// publishes its summary (both marked dry run).
+/// sends RotateSecret commands (trigger <c>schedule</c>) for due clients, publishes SecretRotationDue warnings, then
+/// (when <see cref="RotationSweepOptions.MaxSigningKeyAge"/> is set) does the same for the apps' signing keys
+/// (<see cref="SigningKeySweep"/>: RotateSigningKey, SigningKeyRotationDue), publishes a RotationSweepCompleted summary,
+/// and records the run in the ledger. A dry run only reports, records its run and publishes its summary (both marked
+/// dry run).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -230,6 +232,13 @@ public sealed partial class RotationSweep(
             skipped.AddOrUpdate(SweepSkipReasons.CapReached, deferred, (_, n) => n + deferred);
         }
 
+        // Signing keys, per app, when configured: after the clients, with the same run id, filters, dry run and window.
+        var keys = settings.MaxSigningKeyAge is { } maxKeyAge
+            ? await new SigningKeySweep(walker, commandLedger, jobLedger, bus, logger)
+                .RunAsync(runId, settings, maxKeyAge, dryRun, startedAt, windowStart, filter, request.CollectItems, cancellationToken)
+            : SigningKeySweepResult.Off;
+        errors.AddRange(keys.Errors);
+
         var finishedAt = time.GetUtcNow();
         var listingFailures = totals.Errors.Count(static e => e.OAuthClientId is null);
         var summary = new RotationSweepCompleted
@@ -247,7 +256,12 @@ public sealed partial class RotationSweep(
             Skipped = skipped.Where(static p => p.Value > 0)
                 .OrderBy(static p => p.Key, StringComparer.Ordinal)
                 .ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal),
-            Failed = totals.FailedClients + listingFailures + sendFailures + secretChecks.Errors.Count,
+            AppsSeen = keys.Apps,
+            SigningKeysDue = keys.Due,
+            SigningKeysRotated = keys.Rotated,
+            SigningKeysWarned = keys.Warned,
+            SigningKeysSkipped = keys.Skipped,
+            Failed = totals.FailedClients + listingFailures + sendFailures + keys.Failed + secretChecks.Errors.Count,
             Errors = errors,
             SecretChecks = secretChecks.Summary,
         };
@@ -277,7 +291,7 @@ public sealed partial class RotationSweep(
             c = c != 0 ? c : string.CompareOrdinal(a.AppSlug, b.AppSlug);
             return c != 0 ? c : string.CompareOrdinal(a.OAuthClientId, b.OAuthClientId);
         });
-        return new SweepReport(summary, decisions) { SecretChecks = secretChecks.Items };
+        return new SweepReport(summary, decisions) { SigningKeyDecisions = keys.Decisions, SecretChecks = secretChecks.Items };
     }
 
     /// <summary>Records and publishes today's warning of a client; false when it was already warned today.</summary>

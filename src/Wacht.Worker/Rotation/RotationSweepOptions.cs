@@ -26,6 +26,19 @@ public sealed class RotationSweepOptions
     /// </summary>
     public TimeSpan CommandWindow { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// An app whose active signing key is this old gets a RotateSigningKey (trigger <c>schedule</c>). Null (the default)
+    /// turns signing-key rotation off: a new key changes what every relying party must fetch (JWKS), so it is a
+    /// deliberate choice. The key's age: docs/jobs.md, "Signing keys".
+    /// </summary>
+    public TimeSpan? MaxSigningKeyAge { get; set; }
+
+    /// <summary>A <c>SigningKeyRotationDue</c> warning is published for keys this close to <see cref="MaxSigningKeyAge"/> (at most once per app per day). Zero turns them off. Default 14 days.</summary>
+    public TimeSpan SigningKeyWarningWindow { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>At most this many RotateSigningKey commands per sweep; the rest waits for the next sweep, oldest keys first. 0 sends none and reports every due app as deferred. Default 10.</summary>
+    public int MaxSigningKeyRotationsPerSweep { get; set; } = 10;
+
     /// <summary>Report what would be rotated and send nothing.</summary>
     public bool DryRun { get; set; }
 
@@ -39,7 +52,8 @@ public sealed class RotationSweepOptions
     /// <summary>
     /// Only clients matching one of these patterns (empty: all). A pattern is <c>deployment/app-slug/client</c> with
     /// <c>*</c> and <c>?</c> wildcards; missing trailing segments mean <c>*</c>; the client segment matches the record
-    /// id or the public <c>client_id</c>. Example: <c>*/billing-*</c>.
+    /// id or the public <c>client_id</c>. Example: <c>*/billing-*</c>. An app's signing key is in scope when a pattern
+    /// whose client segment is <c>*</c> matches the app (<see cref="Jobs.TargetFilter.IncludesApp"/>).
     /// </summary>
     public List<string> Include { get; set; } = [];
 

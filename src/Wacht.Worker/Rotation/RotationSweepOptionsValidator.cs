@@ -41,6 +41,25 @@ internal sealed class RotationSweepOptionsValidator : IValidateOptions<RotationS
             failures.Add($"{path}:MaxRotationsPerSweep: must be 0 or more; 0 sends nothing and reports due clients as deferred (got {options.MaxRotationsPerSweep})");
         }
 
+        if (options.MaxSigningKeyAge is { } maxKeyAge && maxKeyAge <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:MaxSigningKeyAge: must be greater than zero when set; leave it unset to turn signing-key rotation off (got {maxKeyAge})");
+        }
+
+        if (options.SigningKeyWarningWindow < TimeSpan.Zero)
+        {
+            failures.Add($"{path}:SigningKeyWarningWindow: must not be negative; 00:00:00 turns warnings off (got {options.SigningKeyWarningWindow})");
+        }
+        else if (options.MaxSigningKeyAge is { } max && max > TimeSpan.Zero && options.SigningKeyWarningWindow >= max)
+        {
+            failures.Add($"{path}:SigningKeyWarningWindow: must be shorter than {path}:MaxSigningKeyAge ({max}) (got {options.SigningKeyWarningWindow})");
+        }
+
+        if (options.MaxSigningKeyRotationsPerSweep < 0)
+        {
+            failures.Add($"{path}:MaxSigningKeyRotationsPerSweep: must be 0 or more; 0 sends nothing and reports due apps as deferred (got {options.MaxSigningKeyRotationsPerSweep})");
+        }
+
         if (options.CommandWindow <= TimeSpan.Zero)
         {
             failures.Add($"{path}:CommandWindow: must be greater than zero (got {options.CommandWindow})");

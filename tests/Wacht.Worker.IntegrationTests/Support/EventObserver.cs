@@ -72,14 +72,20 @@ public sealed class EventObserver
 /// <summary>One result event as a subscriber received it.</summary>
 public sealed record ObservedEvent(object Message, Guid CommandId, Guid? MessageId, Guid? CorrelationId, string Body);
 
-/// <summary>The observer's consumer: one class consuming all six result events.</summary>
+/// <summary>The observer's consumer: one class consuming the result events the tests wait for.</summary>
 public sealed class EventObserverConsumer(EventObserver observer) :
     IConsumer<SecretRotated>,
     IConsumer<SecretRotationFailed>,
     IConsumer<GrantRevoked>,
     IConsumer<GrantRevocationFailed>,
     IConsumer<ScopesSynced>,
-    IConsumer<ScopeSyncFailed>
+    IConsumer<ScopeSyncFailed>,
+    IConsumer<ClientQuarantined>,
+    IConsumer<ClientQuarantineFailed>,
+    IConsumer<SigningKeyRotated>,
+    IConsumer<SigningKeyRotationFailed>,
+    IConsumer<SigningKeyCompromised>,
+    IConsumer<SigningKeyCompromiseFailed>
 {
     public Task Consume(ConsumeContext<SecretRotated> context) => Record(context, context.Message.CommandId);
 
@@ -92,6 +98,18 @@ public sealed class EventObserverConsumer(EventObserver observer) :
     public Task Consume(ConsumeContext<ScopesSynced> context) => Record(context, context.Message.CommandId);
 
     public Task Consume(ConsumeContext<ScopeSyncFailed> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<ClientQuarantined> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<ClientQuarantineFailed> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyRotated> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyRotationFailed> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyCompromised> context) => Record(context, context.Message.CommandId);
+
+    public Task Consume(ConsumeContext<SigningKeyCompromiseFailed> context) => Record(context, context.Message.CommandId);
 
     private Task Record<T>(ConsumeContext<T> context, Guid commandId)
         where T : class

@@ -61,6 +61,10 @@ public sealed class RabbitWorld : IAsyncDisposable
                 bus.ReceiveEndpoint("test-audit-subscriber", e => e.ConfigureConsumer<EventObserverConsumer>(context));
             });
         });
+
+        // Start returns only once the subscriber's queue is bound to every event exchange: otherwise an event published
+        // before the bindings exist (a fast command, a loaded machine) is routed nowhere and the test waits in vain.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var caller = builder.Build();
         await caller.StartAsync();
         return new RabbitWorld(world, vhost, caller, observer);

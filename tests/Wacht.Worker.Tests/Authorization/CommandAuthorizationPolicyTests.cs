@@ -33,6 +33,8 @@ public sealed class CommandAuthorizationPolicyTests
         { "ci-deployer", "RotateSecret", "billing-api", "1", true, "may send RotateSecret" },
         { "ci-deployer", "RotateSecret", "analytics-api", "1", false, "but not for" },
         { "ci-deployer", "RevokeGrant", "billing-portal", "1", false, "may not send RevokeGrant" },
+        // May rotate the client, but quarantining it (rotation, revocation, deactivation) is a right of its own.
+        { "ci-deployer", "QuarantineClient", "billing-portal", "1", false, "may not send QuarantineClient" },
         { "ci-deployer", "SyncScopes", "billing-portal", null, true, "may send SyncScopes" },
         { "ci-deployer", "SyncScopes", "billing-api", null, false, "but not for" },
         { "helpdesk", "RevokeGrant", "billing-portal", "7283910238471500021", true, "may send RevokeGrant" },

@@ -25,6 +25,10 @@ public sealed class CommandMetricsTests
         await h.Harness.GetRequestClient<RotateSecret>().GetResponse<SecretRotated, SecretRotationFailed>(rotate);
         await h.ExecuteAsync(invalid, invalid.CommandId);
 
+        // The consumer counts a command after publishing its outcome, so the last count may land just after the event
+        // the test waited for: wait for it (a missing count still fails, at the timeout).
+        await commands.WaitForMeasurementsAsync(3, TimeSpan.FromSeconds(30));
+        await durations.WaitForMeasurementsAsync(3, TimeSpan.FromSeconds(30));
         var measurements = commands.GetMeasurementSnapshot();
         Assert.Equal(3, measurements.Count);
         Assert.Single(measurements, m => Tag(m.Tags, "outcome") == "succeeded" && Tag(m.Tags, "kind") == "rotate-secret");

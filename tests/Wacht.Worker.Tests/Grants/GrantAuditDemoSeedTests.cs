@@ -4,8 +4,10 @@ using System.Text.Json;
 using Wacht.Client;
 using Wacht.Emulator;
 using Wacht.Worker.Contracts;
+using Wacht.Worker.Grants;
 using Wacht.Worker.Jobs;
 using Wacht.Worker.Ledger;
+using Wacht.Worker.Rotation;
 
 namespace Wacht.Worker.Tests.Grants;
 
@@ -82,11 +84,29 @@ public sealed class GrantAuditDemoSeedTests
                 [FindingKinds.ClientInactive] = 3,
                 [FindingKinds.AppInactive] = 3,
                 [FindingKinds.OlderThanMaxAge] = 0,
+                [FindingKinds.SigningKeyMissing] = 0,
+                [FindingKinds.CompromisedSigningKeyListed] = 0,
+                [FindingKinds.SecretNeverRotated] = 4,
             },
             summary.FindingsByKind);
-        Assert.Equal((17, 0, 0, 0), (summary.FindingsPublished, summary.FindingsSuppressed, summary.RevocationsRequested, summary.RevocationsDeferred));
+        Assert.Equal((21, 0, 0, 0), (summary.FindingsPublished, summary.FindingsSuppressed, summary.RevocationsRequested, summary.RevocationsDeferred));
         Assert.Empty(summary.Errors);
         Assert.Equal(17, w.PublishedFindings().Count);
+
+        // The active clients with a secret, in active apps, created at least 90 days before Now and never rotated by
+        // this worker (every app lists an active signing key: the emulator makes one on first use). Each names the
+        // sweep's RotateSecret id for the client in this window.
+        Assert.Equal(
+            [("7283910238470100001", "7283910238471500007"), ("7283910238470100001", "7283910238471500012"),
+             ("7283910238470100001", "7283910238471500025"), ("7283910238470200002", "7283910238472500006")],
+            report.CredentialFindings.Select(f => (f.DeploymentId, f.OAuthClientId!)));
+        Assert.All(report.CredentialFindings, f =>
+        {
+            Assert.Equal(FindingKinds.SecretNeverRotated, f.Kind);
+            Assert.Equal(RotationPolicy.CommandId(f.DeploymentId, f.OAuthClientId!, RotationPolicy.WindowStart(AuditWorld.Now, TimeSpan.FromDays(1))), f.RotateCommandId);
+            Assert.Contains($"due for rotation: the rotation sweep's RotateSecret for this window is {f.RotateCommandId}", f.Detail, StringComparison.Ordinal);
+        });
+        Assert.Equal(4, w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<CredentialAuditFinding>().Count());
         Assert.Empty(w.SentRevocations());
 
         var expired = report.Findings.Single(f => f.GrantId == "7283910238471500003");
@@ -113,7 +133,54 @@ public sealed class GrantAuditDemoSeedTests
         var report = await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Schedule), CancellationToken.None);
 
         Assert.Empty(report.Findings);
-        Assert.Equal(17, report.Summary.FindingsPublished);
+        Assert.Empty(report.CredentialFindings);
+        Assert.Equal(21, report.Summary.FindingsPublished);
+    }
+
+    /// <summary>
+    /// Merge of issues 13 and 14: credential findings stream to the sink like grant findings (nothing collected), and
+    /// are de-duplicated through the same batched records: a second run within the interval publishes none of them.
+    /// </summary>
+    [Fact]
+    public async Task CredentialFindings_StreamToTheSink_AndAreDeDuplicated()
+    {
+        await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
+        var sink = new CollectingSink();
+
+        var report = await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Schedule), sink, CancellationToken.None);
+
+        Assert.Empty(report.Findings);
+        Assert.Empty(report.CredentialFindings);
+        Assert.Equal(Expected.Order(), sink.Grants.Select(f => (f.DeploymentId, f.GrantId, f.Kind)).Order());
+        Assert.Equal(
+            [("7283910238470100001", "7283910238471500007"), ("7283910238470100001", "7283910238471500012"),
+             ("7283910238470100001", "7283910238471500025"), ("7283910238470200002", "7283910238472500006")],
+            sink.Credentials.Select(f => (f.DeploymentId, f.OAuthClientId!)).Order());
+        Assert.All(sink.Credentials, f => Assert.Equal(FindingKinds.SecretNeverRotated, f.Kind));
+        Assert.Equal(21, report.Summary.FindingsPublished);
+
+        var second = await w.Audit.RunAsync(new JobRunRequest(JobTriggers.Schedule), new CollectingSink(), CancellationToken.None);
+        Assert.Equal((0, 21), (second.Summary.FindingsPublished, second.Summary.FindingsSuppressed));
+        Assert.Equal(4, w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<CredentialAuditFinding>().Count());
+    }
+
+    private sealed class CollectingSink : IGrantAuditSink
+    {
+        public List<GrantAuditFinding> Grants { get; } = [];
+
+        public List<CredentialAuditFinding> Credentials { get; } = [];
+
+        public ValueTask WriteAsync(IReadOnlyList<GrantAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            Grants.AddRange(findings);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask WriteCredentialsAsync(IReadOnlyList<CredentialAuditFinding> findings, CancellationToken cancellationToken)
+        {
+            Credentials.AddRange(findings);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
@@ -121,12 +188,13 @@ public sealed class GrantAuditDemoSeedTests
     {
         await using var w = await AuditWorld.StartAsync(AuditWorld.DemoSeed());
         var first = await w.Audit.RunAsync(Manual(), CancellationToken.None);
-        Assert.Equal(17, first.Summary.FindingsPublished);
-        Assert.Equal(17, (await w.PublishedFindingRecordsAsync()).Count);
+        // 17 grant findings and 4 SecretNeverRotated (see ReportOnly_…): the credential findings are de-duplicated alike.
+        Assert.Equal(21, first.Summary.FindingsPublished);
+        Assert.Equal(21, (await w.PublishedFindingRecordsAsync()).Count);
 
         w.Clock.Advance(TimeSpan.FromHours(1));
         var second = await w.Audit.RunAsync(Manual(), CancellationToken.None);
-        Assert.Equal((0, 17), (second.Summary.FindingsPublished, second.Summary.FindingsSuppressed));
+        Assert.Equal((0, 21), (second.Summary.FindingsPublished, second.Summary.FindingsSuppressed));
         Assert.Equal(17, w.PublishedFindings().Count);
 
         // Archiving "read" changes the detail of grant …005's ScopeArchived finding ("read, reports:legacy") and adds new
@@ -143,12 +211,12 @@ public sealed class GrantAuditDemoSeedTests
             ["7283910238471500002", "7283910238471500005", "7283910238471500008", "7283910238471500009", "7283910238471500011", "7283910238471500016"],
             published.Select(f => f.GrantId).Order());
         Assert.All(published, f => Assert.Equal(FindingKinds.ScopeArchived, f.Kind));
-        Assert.Equal(17 + 5 - 6, third.Summary.FindingsSuppressed);
+        Assert.Equal(21 + 5 - 6, third.Summary.FindingsSuppressed);
 
         // A day after the first publication, everything unchanged since then is published again.
         w.Clock.Advance(TimeSpan.FromHours(22));
         var fourth = await w.Audit.RunAsync(Manual(), CancellationToken.None);
-        Assert.Equal(17 - 1, fourth.Summary.FindingsPublished);
+        Assert.Equal(21 - 1, fourth.Summary.FindingsPublished);
         Assert.Equal(6, fourth.Summary.FindingsSuppressed);
     }
 
@@ -162,8 +230,8 @@ public sealed class GrantAuditDemoSeedTests
         await w.Wacht(P).UnarchiveOAuthScopeAsync("analytics-api", "reports:legacy");
         w.Clock.Advance(TimeSpan.FromHours(1));
         var resolved = await w.Audit.RunAsync(Manual(), CancellationToken.None);
-        Assert.Equal((0, 15), (resolved.Summary.FindingsPublished, resolved.Summary.FindingsSuppressed));
-        Assert.Equal(15, (await w.PublishedFindingRecordsAsync()).Count);
+        Assert.Equal((0, 19), (resolved.Summary.FindingsPublished, resolved.Summary.FindingsSuppressed));
+        Assert.Equal(19, (await w.PublishedFindingRecordsAsync()).Count);
 
         // Archived again an hour later, well within RepublishAfter: news, published at once.
         await w.Wacht(P).ArchiveOAuthScopeAsync("analytics-api", "reports:legacy");
@@ -228,17 +296,17 @@ public sealed class GrantAuditDemoSeedTests
         var dry = await w.Audit.RunAsync(Manual(dryRun: true), CancellationToken.None);
 
         Assert.True(dry.Summary.DryRun);
-        Assert.Equal((17, 0), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
+        Assert.Equal((21, 0), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
         Assert.Equal(17, dry.Findings.Count);
         Assert.Empty(w.PublishedFindings());
         Assert.Empty(await w.PublishedFindingRecordsAsync());
 
         var real = await w.Audit.RunAsync(Manual(dryRun: false), CancellationToken.None);
 
-        Assert.Equal((17, 0), (real.Summary.FindingsPublished, real.Summary.FindingsSuppressed));
+        Assert.Equal((21, 0), (real.Summary.FindingsPublished, real.Summary.FindingsSuppressed));
         Assert.Equal(17, w.PublishedFindings().Count);
         Assert.All(w.PublishedFindings(), f => Assert.Equal(real.Summary.RunId, f.RunId));
-        Assert.Equal(17, (await w.PublishedFindingRecordsAsync()).Count);
+        Assert.Equal(21, (await w.PublishedFindingRecordsAsync()).Count);
         var summaries = w.Harness.Published.Select(_ => true).Select(m => m.MessageObject).OfType<GrantAuditCompleted>().ToList();
         Assert.Equal([true, false], summaries.OrderBy(m => m.StartedAt).Select(m => m.DryRun));
     }
@@ -255,7 +323,7 @@ public sealed class GrantAuditDemoSeedTests
         var dry = await w.Audit.RunAsync(Manual(dryRun: true), CancellationToken.None);
 
         Assert.DoesNotContain(dry.Findings, f => f.GrantId == "7283910238471500003");
-        Assert.Equal((0, 16), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
+        Assert.Equal((0, 20), (dry.Summary.FindingsPublished, dry.Summary.FindingsSuppressed));
         Assert.Equal(recorded.OrderBy(f => (f.GrantId, f.Kind)), (await w.PublishedFindingRecordsAsync()).OrderBy(f => (f.GrantId, f.Kind)));
         Assert.Equal(17, w.PublishedFindings().Count);
     }

@@ -71,7 +71,13 @@ public sealed class GrantAuditStreamingTests
 
         public int MaxRetained { get; private set; }
 
-        public ValueTask WriteAsync(IReadOnlyList<GrantAuditFinding> findings, CancellationToken cancellationToken)
+        public ValueTask WriteAsync(IReadOnlyList<GrantAuditFinding> findings, CancellationToken cancellationToken) =>
+            Track(findings);
+
+        public ValueTask WriteCredentialsAsync(IReadOnlyList<CredentialAuditFinding> findings, CancellationToken cancellationToken) =>
+            Track(findings);
+
+        private ValueTask Track(IReadOnlyCollection<object> findings)
         {
             Delivered += findings.Count;
             if (++_batches % 25 == 0)

@@ -28,7 +28,9 @@ public sealed class JobMetricsTests
         Assert.Equal(("grant-audit", "manual", "completed"), (Tag(run.Tags, "job"), Tag(run.Tags, "trigger"), Tag(run.Tags, "outcome")));
         var byKind = findings.GetMeasurementSnapshot().ToDictionary(m => Tag(m.Tags, "kind")!, m => m.Value);
         Assert.Equal(8, byKind[FindingKinds.ExpiredButActive]);
-        Assert.Equal(17, byKind.Values.Sum());
+        // 17 grant findings and the demo seed's 4 never-rotated secrets (GrantAuditDemoSeedTests).
+        Assert.Equal(4, byKind[FindingKinds.SecretNeverRotated]);
+        Assert.Equal(21, byKind.Values.Sum());
         Assert.Equal(8, Assert.Single(sent.GetMeasurementSnapshot()).Value);
     }
 

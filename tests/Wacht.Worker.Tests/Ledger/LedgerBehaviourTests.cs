@@ -984,6 +984,220 @@ public abstract class LedgerBehaviourTests : IAsyncLifetime
         await DisposeIfNeededAsync(restarted);
     }
 
+    [Fact]
+    public async Task RecordIntent_FromReceived_StoresTheIntentCountsTheCallAndMovesToRotating()
+    {
+        var start = SigningKeyCommand();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(3));
+
+        await Ledger.RecordIntentAsync(start.CommandId, """{"previousKid":"oas-1-2"}""", CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Rotating, record!.State);
+        Assert.Equal(1, record.RotateCalls);
+        Assert.Equal("""{"previousKid":"oas-1-2"}""", record.Intent);
+        Assert.Equal(Start.AddSeconds(3), record.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task RecordIntent_Again_ReplacesTheIntentAndCountsAnotherCall()
+    {
+        var start = SigningKeyCommand();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.RecordIntentAsync(start.CommandId, "first", CancellationToken.None);
+
+        await Ledger.RecordIntentAsync(start.CommandId, "second", CancellationToken.None);
+
+        var record = await Ledger.FindAsync(start.CommandId, CancellationToken.None);
+        Assert.Equal(("second", 2), (record!.Intent, record.RotateCalls));
+    }
+
+    [Fact]
+    public async Task RecordIntent_OfATerminalOrUnknownCommand_IsRefused()
+    {
+        var start = SigningKeyCommand();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SigningKeyRotationFailed", "{}", false), CancellationToken.None);
+
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.RecordIntentAsync(start.CommandId, "x", CancellationToken.None));
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.RecordIntentAsync(Guid.NewGuid(), "x", CancellationToken.None));
+        Assert.Null((await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.Intent);
+    }
+
+    [Fact]
+    public async Task RecordIntent_IsKeptThroughAReopen()
+    {
+        var start = SigningKeyCommand();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.RecordIntentAsync(start.CommandId, "intent", CancellationToken.None);
+        await Ledger.CompleteAsync(start.CommandId, new RecordedOutcome(false, "SigningKeyRotationFailed", "{}", true), CancellationToken.None);
+
+        var reopened = await Ledger.ReopenAsync(start.CommandId, CancellationToken.None);
+
+        Assert.Equal((CommandState.Received, "intent", 1), (reopened.State, reopened.Intent, reopened.RotateCalls));
+    }
+
+    [Fact]
+    public async Task RecordIntent_OfASigningKeyCommand_IsNotARotateIntentOfAnyClient()
+    {
+        var start = SigningKeyCommand() with { TargetId = "client-42" };
+        await Ledger.BeginAsync(start, CancellationToken.None);
+
+        await Ledger.RecordIntentAsync(start.CommandId, "intent", CancellationToken.None);
+
+        Assert.Null(await Ledger.FindRotateInFlightUntilAsync("7283910238471", "client-42", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CompleteSigningKeyChange_RecordsTheOutcomeAndAppendsHistory_NewestFirstPerApp()
+    {
+        var older = await CompleteSigningKeyChangeAsync(SigningKeyChange.Rotate, "oas-1-3", "oas-1-2", Start.AddMinutes(1));
+        var other = await CompleteSigningKeyChangeAsync(SigningKeyChange.Rotate, "oas-9-3", "oas-9-2", Start.AddMinutes(2), app: "other");
+        var newer = await CompleteSigningKeyChangeAsync(SigningKeyChange.Compromise, "oas-1-3", null, Start.AddMinutes(3), activeKid: "oas-1-4");
+
+        var record = await Ledger.FindAsync(newer.CommandId, CancellationToken.None);
+        Assert.Equal(CommandState.Succeeded, record!.State);
+        Assert.Equal("SigningKeyCompromised", record.Outcome!.MessageType);
+        Assert.Equal([newer, older], await Ledger.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+        Assert.Equal([other], await Ledger.ListSigningKeyChangesAsync("7283910238471", "other", CancellationToken.None));
+        Assert.Empty(await Ledger.ListSigningKeyChangesAsync("5550001112223", "billing", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CompleteSigningKeyChange_OfACompletedCommand_IsRefusedAndAddsNoHistory()
+    {
+        var change = await CompleteSigningKeyChangeAsync(SigningKeyChange.Rotate, "oas-1-3", "oas-1-2", Start);
+
+        await Assert.ThrowsAsync<LedgerStateException>(() => Ledger.CompleteSigningKeyChangeAsync(
+            change.CommandId, change with { Kid = "oas-1-9" }, new RecordedOutcome(true, "SigningKeyRotated", "{}", false), CancellationToken.None));
+
+        Assert.Equal([change], await Ledger.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CompleteSigningKeyChange_OfAnotherCommandOrAFailure_IsRejected()
+    {
+        var start = SigningKeyCommand();
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        var change = ChangeOf(start, SigningKeyChange.Rotate, "oas-1-3", "oas-1-2", "oas-1-3", Start);
+        var success = new RecordedOutcome(true, "SigningKeyRotated", "{}", false);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.CompleteSigningKeyChangeAsync(Guid.NewGuid(), change, success, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.CompleteSigningKeyChangeAsync(start.CommandId, change, success with { Succeeded = false }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.CompleteSigningKeyChangeAsync(start.CommandId, change with { Kind = "retire" }, success, CancellationToken.None));
+
+        Assert.Equal(CommandState.Received, (await Ledger.FindAsync(start.CommandId, CancellationToken.None))!.State);
+        Assert.Empty(await Ledger.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SigningKeySighting_FirstOfAnApp_HasNoBound()
+    {
+        var sighting = await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-2", Start, CancellationToken.None);
+
+        Assert.Equal(new SigningKeySighting("7283910238471", "billing", "oas-1-2", Start, Start, null), sighting);
+        Assert.Equal(sighting, await Jobs.FindSigningKeySightingAsync("7283910238471", "billing", CancellationToken.None));
+        Assert.Null(await Jobs.FindSigningKeySightingAsync("7283910238471", "other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SigningKeySighting_SameKeyAgain_KeepsItsFirstSightingAndBound_AndMovesLastSeen()
+    {
+        await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-2", Start, CancellationToken.None);
+        await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-3", Start.AddDays(1), CancellationToken.None);
+
+        var again = await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-3", Start.AddDays(2), CancellationToken.None);
+
+        Assert.Equal(new SigningKeySighting("7283910238471", "billing", "oas-1-3", Start.AddDays(1), Start.AddDays(2), Start), again);
+    }
+
+    [Fact]
+    public async Task SigningKeySighting_AnotherKey_IsBoundedByTheLastTimeThePreviousOneWasSeen()
+    {
+        await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-2", Start, CancellationToken.None);
+        await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-2", Start.AddDays(1), CancellationToken.None);
+
+        var changed = await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-3", Start.AddDays(2), CancellationToken.None);
+
+        Assert.Equal(new SigningKeySighting("7283910238471", "billing", "oas-1-3", Start.AddDays(2), Start.AddDays(2), Start.AddDays(1)), changed);
+        Assert.Equal(
+            SigningKeySighting.Next(new SigningKeySighting("7283910238471", "billing", "oas-1-2", Start, Start.AddDays(1), null), "7283910238471", "billing", "oas-1-3", Start.AddDays(2)),
+            changed);
+    }
+
+    [Fact]
+    public async Task SigningKeyDueWarning_IsRecordedOncePerAppAndDay()
+    {
+        Assert.True(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None));
+        Assert.True(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "other", Today, CancellationToken.None));
+        Assert.False(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today.AddDays(-1), CancellationToken.None));
+        Assert.True(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today.AddDays(1), CancellationToken.None));
+        // Independent of the clients' warnings, even for a client id that spells like the slug.
+        Assert.True(await Jobs.TryRecordDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_OfASchemaVersionSixDatabase_MigratesWithoutLosingRows_ThenStoresSigningKeyData()
+    {
+        await RecreateStoreAtSchemaVersionAsync(6);
+        var pending = await StorePendingAsync();
+        var withPayload = Rotation() with { Fingerprint = "sha256:payload-6", ValidatedUser = "ops@example.com" };
+        await Ledger.BeginAsync(withPayload, CancellationToken.None);
+        var pendingRecord = await Ledger.FindAsync(pending.CommandId, CancellationToken.None);
+        var payloadRecord = await Ledger.FindAsync(withPayload.CommandId, CancellationToken.None);
+        // Precondition: the store really is at version 6 (main's rotation routing; no signing-key tables yet).
+        await Assert.ThrowsAnyAsync<DbException>(() => Ledger.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await Ledger.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(pendingRecord, await Ledger.FindAsync(pending.CommandId, CancellationToken.None));
+        Assert.Equal(payloadRecord, await Ledger.FindAsync(withPayload.CommandId, CancellationToken.None));
+        Assert.Null(payloadRecord!.Intent);
+        Assert.Equal(SecretText, (await Ledger.ReadPendingSecretAsync(pending.CommandId, CancellationToken.None))!.Secret.Reveal());
+        var change = await CompleteSigningKeyChangeAsync(SigningKeyChange.Rotate, "oas-1-3", "oas-1-2", Start);
+        Assert.Equal([change], await Ledger.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+        Assert.NotNull((await Ledger.FindAsync(change.CommandId, CancellationToken.None))!.Intent);
+        Assert.True(await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SigningKeyData_SurvivesARestartOfTheLedger()
+    {
+        var change = await CompleteSigningKeyChangeAsync(SigningKeyChange.Rotate, "oas-1-3", "oas-1-2", Start);
+        var sighting = await Jobs.RecordSigningKeySightingAsync("7283910238471", "billing", "oas-1-3", Start, CancellationToken.None);
+        await Jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None);
+        var restarted = OpenLedger(Protector, Time);
+        await restarted.InitializeAsync(CancellationToken.None);
+
+        var jobs = (IJobLedger)restarted;
+        Assert.Equal([change], await restarted.ListSigningKeyChangesAsync("7283910238471", "billing", CancellationToken.None));
+        Assert.Equal(sighting, await jobs.FindSigningKeySightingAsync("7283910238471", "billing", CancellationToken.None));
+        Assert.False(await jobs.TryRecordSigningKeyDueWarningAsync("7283910238471", "billing", Today, CancellationToken.None));
+        await DisposeIfNeededAsync(restarted);
+    }
+
+    /// <summary>A signing-key command (app level: no target).</summary>
+    protected static CommandStart SigningKeyCommand(string app = "billing") =>
+        new(Guid.NewGuid(), "rotate-signing-key", "7283910238471", app, null, "command", "ops@example.com", "key hygiene");
+
+    private async Task<SigningKeyChange> CompleteSigningKeyChangeAsync(
+        string kind, string kid, string? previousKid, DateTimeOffset changedAt, string app = "billing", string? activeKid = null)
+    {
+        var start = SigningKeyCommand(app);
+        await Ledger.BeginAsync(start, CancellationToken.None);
+        await Ledger.RecordIntentAsync(start.CommandId, "{}", CancellationToken.None);
+        var change = ChangeOf(start, kind, kid, previousKid, activeKid ?? kid, changedAt);
+        var type = kind == SigningKeyChange.Rotate ? "SigningKeyRotated" : "SigningKeyCompromised";
+        await Ledger.CompleteSigningKeyChangeAsync(start.CommandId, change, new RecordedOutcome(true, type, "{}", false), CancellationToken.None);
+        return change;
+    }
+
+    private static SigningKeyChange ChangeOf(CommandStart start, string kind, string kid, string? previousKid, string? activeKid, DateTimeOffset changedAt) =>
+        new(start.CommandId, start.DeploymentId, start.AppSlug, kind, kid, previousKid, activeKid, changedAt, start.Trigger, start.RequestedBy, start.Reason);
+
     protected static CommandStart Rotation(string oauthClientId = "client-42") =>
         new(Guid.NewGuid(), "rotate-secret", "7283910238471", "billing", oauthClientId, "schedule", "ops@example.com", "quarterly");
 

@@ -152,7 +152,7 @@ public sealed class JobReportPrinterTests
         Assert.Matches(@"^7283910238471\s+analytics-api\s+cid_reporting\s+gr_42\s+ExpiredButActive\s+would_revoke\s+expired 2026-01-01T00:00:00Z x+…$", row);
         // Columns have fixed widths (rows are printed as they come); the detail, the last, is cut at 60 characters.
         Assert.Equal(60, row[row.IndexOf("expired 2026", StringComparison.Ordinal)..].Length);
-        Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0", lines);
+        Assert.Contains("Findings by kind: ExpiredButActive 1, ScopeNotSupported 0, ScopeArchived 0, ClientInactive 0, AppInactive 0, OlderThanMaxAge 0, SigningKeyMissing 0, CompromisedSigningKeyListed 0, SecretNeverRotated 0", lines);
         Assert.Contains("Findings that would be published: 1   suppressed (already reported): 0", lines);
         Assert.Contains("Revocations that would be requested: 1   deferred (cap): 0   failed today (retried tomorrow): 0", lines);
         Assert.Contains("Errors: 1", lines);
@@ -167,5 +167,45 @@ public sealed class JobReportPrinterTests
         JobReportPrinter.PrintAudit(new AuditReport(new GrantAuditCompleted { Trigger = JobTriggers.Manual }, []), output);
 
         Assert.Contains("No findings.", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Credential findings (issue 14) stream to the same table as grant findings, their kind not cut.</summary>
+    [Fact]
+    public async Task Audit_StreamsCredentialFindings_IntoTheSameTable()
+    {
+        using var output = new StringWriter();
+        var rows = new AuditFindingPrinter(output);
+
+        await rows.WriteCredentialsAsync(
+            [
+                new CredentialAuditFinding
+                {
+                    DeploymentId = "7283910238471",
+                    AppSlug = "analytics-api",
+                    Kid = "kid-2026-01",
+                    Kind = FindingKinds.CompromisedSigningKeyListed,
+                    Detail = "signing key kid-2026-01 is listed with status compromised",
+                },
+                new CredentialAuditFinding
+                {
+                    DeploymentId = "7283910238471",
+                    AppSlug = "billing",
+                    OAuthClientId = "7283910238471500007",
+                    ClientId = "cid_billing",
+                    Kind = FindingKinds.SecretNeverRotated,
+                    Detail = "created 2026-01-01T00:00:00Z, never rotated",
+                },
+            ],
+            CancellationToken.None);
+        JobReportPrinter.PrintAuditSummary(new GrantAuditCompleted { Trigger = JobTriggers.Manual }, rows.Count, output);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Single(lines, l => l.StartsWith("DEPLOYMENT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(
+            l, @"^7283910238471\s+analytics-api\s+-\s+-\s+CompromisedSigningKeyListed\s+-\s+signing key kid-2026-01 is listed with status compromised$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(
+            l, @"^7283910238471\s+billing\s+cid_billing\s+-\s+SecretNeverRotated\s+-\s+created 2026-01-01T00:00:00Z, never rotated$"));
+        Assert.DoesNotContain("No findings.", lines);
     }
 }

@@ -1,8 +1,8 @@
 namespace Wacht.Worker.Ledger.Sql;
 
 /// <summary>
-/// The schema versions both databases share (same text: the DDL below means the same on SQLite and PostgreSQL), and
-/// the check that a database is not newer than this worker.
+/// The schema versions after the first three: shared text where the DDL means the same on SQLite and PostgreSQL (4, 5),
+/// one text per database where column types differ (7; 6 is written in each provider's list), and the check that a database is not newer than this worker.
 /// </summary>
 internal static class LedgerMigrations
 {
@@ -52,6 +52,92 @@ internal static class LedgerMigrations
         """
         ALTER TABLE commands ADD COLUMN payload_fingerprint TEXT NULL;
         ALTER TABLE commands ADD COLUMN validated_user TEXT NULL;
+        """;
+
+    /// <summary>The version that adds <c>commands.intent</c> and the signing-key tables.</summary>
+    internal const int SigningKeysVersion = 7;
+
+    /// <summary>
+    /// 7 on SQLite: what the signing-key commands and the sweep's signing-key policy record. <c>commands.intent</c>:
+    /// what a command recorded before a call that is not idempotent (nullable, no default: a catalogue change only).
+    /// <c>signing_key_changes</c>: the worker's successful rotations and compromises of app signing keys, read per app
+    /// newest first (the index gives that order). <c>signing_key_sightings</c>: the active key the sweep last saw per
+    /// app. <c>signing_key_due_warnings</c>: each app's latest signing-key warning day (ISO date text, which sorts
+    /// chronologically). New tables only: nothing existing is rewritten.
+    /// </summary>
+    internal const string SqliteSigningKeys =
+        """
+        ALTER TABLE commands ADD COLUMN intent TEXT NULL;
+        CREATE TABLE signing_key_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command_id TEXT NOT NULL,
+            deployment_id TEXT NOT NULL,
+            app_slug TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('rotate', 'compromise')),
+            kid TEXT NOT NULL,
+            previous_kid TEXT NULL,
+            active_kid TEXT NULL,
+            changed_at TEXT NOT NULL,
+            "trigger" TEXT NOT NULL,
+            requested_by TEXT NULL,
+            reason TEXT NULL
+        );
+        CREATE UNIQUE INDEX ux_signing_key_changes_command ON signing_key_changes (command_id);
+        CREATE INDEX ix_signing_key_changes_app_latest ON signing_key_changes (deployment_id, app_slug, changed_at, id);
+        CREATE TABLE signing_key_sightings (
+            deployment_id TEXT NOT NULL,
+            app_slug TEXT NOT NULL,
+            kid TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            created_after TEXT NULL,
+            PRIMARY KEY (deployment_id, app_slug)
+        );
+        CREATE TABLE signing_key_due_warnings (
+            deployment_id TEXT NOT NULL,
+            app_slug TEXT NOT NULL,
+            warned_on TEXT NOT NULL,
+            warned_at TEXT NOT NULL,
+            PRIMARY KEY (deployment_id, app_slug)
+        );
+        """;
+
+    /// <summary>7 on PostgreSQL: <see cref="SqliteSigningKeys"/> with PostgreSQL's types (uuid, timestamptz, date, identity).</summary>
+    internal const string PostgresSigningKeys =
+        """
+        ALTER TABLE commands ADD COLUMN intent text NULL;
+        CREATE TABLE signing_key_changes (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            command_id uuid NOT NULL,
+            deployment_id text NOT NULL,
+            app_slug text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('rotate', 'compromise')),
+            kid text NOT NULL,
+            previous_kid text NULL,
+            active_kid text NULL,
+            changed_at timestamptz NOT NULL,
+            "trigger" text NOT NULL,
+            requested_by text NULL,
+            reason text NULL
+        );
+        CREATE UNIQUE INDEX ux_signing_key_changes_command ON signing_key_changes (command_id);
+        CREATE INDEX ix_signing_key_changes_app_latest ON signing_key_changes (deployment_id, app_slug, changed_at, id);
+        CREATE TABLE signing_key_sightings (
+            deployment_id text NOT NULL,
+            app_slug text NOT NULL,
+            kid text NOT NULL,
+            first_seen_at timestamptz NOT NULL,
+            last_seen_at timestamptz NOT NULL,
+            created_after timestamptz NULL,
+            PRIMARY KEY (deployment_id, app_slug)
+        );
+        CREATE TABLE signing_key_due_warnings (
+            deployment_id text NOT NULL,
+            app_slug text NOT NULL,
+            warned_on date NOT NULL,
+            warned_at timestamptz NOT NULL,
+            PRIMARY KEY (deployment_id, app_slug)
+        );
         """;
 
     /// <summary>Throws when the database was migrated by a newer worker than this one.</summary>

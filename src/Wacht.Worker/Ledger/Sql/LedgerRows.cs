@@ -41,6 +41,8 @@ internal static class LedgerRows
 
         public string? ValidatedUser { get; set; }
 
+        public string? Intent { get; set; }
+
         public object? RotateInFlightUntil { get; set; }
 
         public string? Route { get; set; }
@@ -74,7 +76,8 @@ internal static class LedgerRows
                 RotateInFlightUntil is null ? null : dialect.ReadTimestamp(RotateInFlightUntil),
                 Route,
                 Destination,
-                DestinationKey);
+                DestinationKey,
+                Intent);
         }
     }
 
@@ -154,6 +157,67 @@ internal static class LedgerRows
             SentBy,
             Route,
             VerifiedAt is null ? null : dialect.ReadTimestamp(VerifiedAt));
+    }
+
+    internal sealed class SigningKeyChange
+    {
+        public object CommandId { get; set; } = null!;
+
+        public string DeploymentId { get; set; } = null!;
+
+        public string AppSlug { get; set; } = null!;
+
+        public string Kind { get; set; } = null!;
+
+        public string Kid { get; set; } = null!;
+
+        public string? PreviousKid { get; set; }
+
+        public string? ActiveKid { get; set; }
+
+        public object ChangedAt { get; set; } = null!;
+
+        public string TriggerName { get; set; } = null!;
+
+        public string? RequestedBy { get; set; }
+
+        public string? Reason { get; set; }
+
+        public Ledger.SigningKeyChange ToRecord(LedgerDialect dialect) => new(
+            dialect.ReadId(CommandId),
+            DeploymentId,
+            AppSlug,
+            Kind,
+            Kid,
+            PreviousKid,
+            ActiveKid,
+            dialect.ReadTimestamp(ChangedAt),
+            TriggerName,
+            RequestedBy,
+            Reason);
+    }
+
+    internal sealed class Sighting
+    {
+        public string DeploymentId { get; set; } = null!;
+
+        public string AppSlug { get; set; } = null!;
+
+        public string Kid { get; set; } = null!;
+
+        public object FirstSeenAt { get; set; } = null!;
+
+        public object LastSeenAt { get; set; } = null!;
+
+        public object? CreatedAfter { get; set; }
+
+        public SigningKeySighting ToRecord(LedgerDialect dialect) => new(
+            DeploymentId,
+            AppSlug,
+            Kid,
+            dialect.ReadTimestamp(FirstSeenAt),
+            dialect.ReadTimestamp(LastSeenAt),
+            CreatedAfter is null ? null : dialect.ReadTimestamp(CreatedAfter));
     }
 
     internal sealed class JobRun

@@ -32,7 +32,8 @@ internal sealed class LedgerSql
                 : ", NULL AS Fingerprint, NULL AS ValidatedUser")
             + (routing
                 ? ", rotate_in_flight_until AS RotateInFlightUntil, route AS Route, destination AS Destination, destination_key AS DestinationKey"
-                : ", NULL AS RotateInFlightUntil, NULL AS Route, NULL AS Destination, NULL AS DestinationKey");
+                : ", NULL AS RotateInFlightUntil, NULL AS Route, NULL AS Destination, NULL AS DestinationKey")
+            + (schemaVersion >= LedgerMigrations.SigningKeysVersion ? ", intent AS Intent" : ", NULL AS Intent");
         var rotationColumns = RotationColumnsUpToVersion5
             + (routing ? ", sent_by AS SentBy, route AS Route, verified_at AS VerifiedAt" : ", NULL AS SentBy, NULL AS Route, NULL AS VerifiedAt");
 
@@ -156,6 +157,13 @@ internal sealed class LedgerSql
         ORDER BY rotating_at DESC;
         """;
 
+    /// <summary><see cref="LedgerStates.EnsureCanRecordIntent"/>: from received or rotating; the intent replaces an earlier one.</summary>
+    public const string RecordIntent =
+        """
+        UPDATE commands SET state = 'rotating', rotate_calls = rotate_calls + 1, rotating_at = @now, intent = @intent, updated_at = @now
+        WHERE command_id = @id AND state IN ('received', 'rotating');
+        """;
+
     /// <summary>The pending secret of a command (<see cref="LedgerRows.Pending"/>).</summary>
     public const string ReadPendingSecret =
         """
@@ -205,6 +213,62 @@ internal sealed class LedgerSql
         "command_id AS CommandId, deployment_id AS DeploymentId, app_slug AS AppSlug, oauth_client_id AS OAuthClientId, "
         + "client_id AS ClientId, rotated_at AS RotatedAt, \"trigger\" AS TriggerName, requested_by AS RequestedBy, "
         + "reason AS Reason, destination AS Destination, destination_key AS DestinationKey, secret_fingerprint AS SecretFingerprint";
+
+    /// <summary>Appends a change to an app's signing-key history.</summary>
+    public const string InsertSigningKeyChange =
+        """
+        INSERT INTO signing_key_changes (command_id, deployment_id, app_slug, kind, kid, previous_kid, active_kid, changed_at,
+                                         "trigger", requested_by, reason)
+        VALUES (@id, @deployment, @app, @kind, @kid, @previousKid, @activeKid, @changedAt, @trigger, @requestedBy, @reason);
+        """;
+
+    /// <summary>An app's signing-key history (<see cref="LedgerRows.SigningKeyChange"/>), newest first, ties by insertion.</summary>
+    public const string SigningKeyChanges =
+        """
+        SELECT command_id AS CommandId, deployment_id AS DeploymentId, app_slug AS AppSlug, kind AS Kind, kid AS Kid,
+               previous_kid AS PreviousKid, active_kid AS ActiveKid, changed_at AS ChangedAt, "trigger" AS TriggerName,
+               requested_by AS RequestedBy, reason AS Reason
+        FROM signing_key_changes
+        WHERE deployment_id = @deployment AND app_slug = @app
+        ORDER BY changed_at DESC, id DESC;
+        """;
+
+    private const string SightingColumns =
+        "deployment_id AS DeploymentId, app_slug AS AppSlug, kid AS Kid, first_seen_at AS FirstSeenAt, "
+        + "last_seen_at AS LastSeenAt, created_after AS CreatedAfter";
+
+    /// <summary>
+    /// <see cref="Ledger.SigningKeySighting.Next"/> in one statement: the same key again keeps its first sighting and
+    /// bound; another key starts a new sighting bounded by the last time the previous one was seen. Every right-hand side
+    /// reads the row as it was before the update (both databases evaluate SET that way). On PostgreSQL a concurrent
+    /// sighting of the same app waits for the other transaction and then updates its committed row.
+    /// </summary>
+    public const string RecordSigningKeySighting =
+        $"""
+        INSERT INTO signing_key_sightings (deployment_id, app_slug, kid, first_seen_at, last_seen_at, created_after)
+        VALUES (@deployment, @app, @kid, @seenAt, @seenAt, NULL)
+        ON CONFLICT (deployment_id, app_slug) DO UPDATE SET
+            created_after = CASE WHEN signing_key_sightings.kid = excluded.kid THEN signing_key_sightings.created_after
+                                 ELSE signing_key_sightings.last_seen_at END,
+            first_seen_at = CASE WHEN signing_key_sightings.kid = excluded.kid THEN signing_key_sightings.first_seen_at
+                                 ELSE excluded.first_seen_at END,
+            kid = excluded.kid,
+            last_seen_at = excluded.last_seen_at
+        RETURNING {SightingColumns};
+        """;
+
+    /// <summary>An app's signing-key sighting (<see cref="LedgerRows.Sighting"/>), by primary key.</summary>
+    public const string FindSigningKeySighting =
+        $"SELECT {SightingColumns} FROM signing_key_sightings WHERE deployment_id = @deployment AND app_slug = @app;";
+
+    /// <summary>As <see cref="RecordDueWarning"/>, per app: one row affected means this is the app's first warning of the day.</summary>
+    public const string RecordSigningKeyDueWarning =
+        """
+        INSERT INTO signing_key_due_warnings (deployment_id, app_slug, warned_on, warned_at)
+        VALUES (@deployment, @app, @day, @now)
+        ON CONFLICT (deployment_id, app_slug) DO UPDATE SET warned_on = excluded.warned_on, warned_at = excluded.warned_at
+        WHERE signing_key_due_warnings.warned_on < excluded.warned_on;
+        """;
 
     /// <summary>A job run is recorded once: a second record of the same run id changes nothing.</summary>
     public const string InsertJobRun =

@@ -116,5 +116,8 @@ internal static class PostgresMigrations
         ALTER TABLE rotations ADD COLUMN route text NULL;
         ALTER TABLE rotations ADD COLUMN verified_at timestamptz NULL;
         """,
+
+        // 7: signing keys: the command's intent, the worker's signing-key history, the sweep's sightings and warnings.
+        LedgerMigrations.PostgresSigningKeys,
     ];
 }

@@ -296,6 +296,58 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
         }
     }
 
+    public Task RecordIntentAsync(Guid commandId, string intent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        return ChangeStateAsync(
+            commandId,
+            LedgerSql.RecordIntent,
+            new { id = _dialect.Id(commandId), intent, now = Now() },
+            state => LedgerStates.EnsureCanRecordIntent(commandId, state?.Parsed),
+            cancellationToken);
+    }
+
+    public async Task CompleteSigningKeyChangeAsync(Guid commandId, SigningKeyChange change, RecordedOutcome outcome, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureChangeMatches(commandId, change);
+        LedgerStates.EnsureSuccess(outcome);
+
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Durable, cancellationToken);
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        await ChangeStateAsync(
+            writer.Connection,
+            transaction,
+            commandId,
+            LedgerSql.Complete,
+            OutcomeParameters(commandId, outcome),
+            state => LedgerStates.EnsureNotTerminal(commandId, state?.Parsed, "CompleteSigningKeyChangeAsync"),
+            cancellationToken);
+        await writer.Connection.ExecuteAsync(Command(LedgerSql.InsertSigningKeyChange, new
+        {
+            id = _dialect.Id(commandId),
+            deployment = change.DeploymentId,
+            app = change.AppSlug,
+            kind = change.Kind,
+            kid = change.Kid,
+            previousKid = change.PreviousKid,
+            activeKid = change.ActiveKid,
+            changedAt = _dialect.Timestamp(change.ChangedAt),
+            trigger = change.Trigger,
+            requestedBy = change.RequestedBy,
+            reason = change.Reason,
+        }, transaction, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SigningKeyChange>> ListSigningKeyChangesAsync(string deploymentId, string appSlug, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidApp(deploymentId, appSlug);
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LedgerRows.SigningKeyChange>(Command(
+            LedgerSql.SigningKeyChanges, new { deployment = deploymentId, app = appSlug }, null, cancellationToken));
+        return rows.Select(row => row.ToRecord(_dialect)).ToList();
+    }
+
     public async Task<RotationRecord?> FindLastRotationAsync(string deploymentId, string oauthClientId, CancellationToken cancellationToken)
     {
         var rotations = await QueryRotationsAsync(_sql.LastRotation, deploymentId, oauthClientId, cancellationToken);
@@ -346,6 +398,50 @@ internal sealed class SqlLedger : ICommandLedger, IJobLedger
             now = Now(),
         }, null, cancellationToken));
         return affected == 1;
+    }
+
+    public async Task<bool> TryRecordSigningKeyDueWarningAsync(string deploymentId, string appSlug, DateOnly day, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidApp(deploymentId, appSlug);
+
+        // Relaxed like the clients' warnings: a warning lost in a crash is only sent again, and it records no rotation.
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Relaxed, cancellationToken);
+        var affected = await writer.Connection.ExecuteAsync(Command(LedgerSql.RecordSigningKeyDueWarning, new
+        {
+            deployment = deploymentId,
+            app = appSlug,
+            day = _dialect.Day(day),
+            now = Now(),
+        }, null, cancellationToken));
+        return affected == 1;
+    }
+
+    public async Task<SigningKeySighting> RecordSigningKeySightingAsync(
+        string deploymentId, string appSlug, string kid, DateTimeOffset seenAt, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidApp(deploymentId, appSlug);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kid);
+
+        // Durable: the sightings are the evidence a key's age (and so its rotation) is decided from.
+        await using var writer = await _dialect.OpenWriterAsync(LedgerDurability.Durable, cancellationToken);
+        var row = await QueryFirstAsync<LedgerRows.Sighting>(writer.Connection, LedgerSql.RecordSigningKeySighting, new
+        {
+            deployment = deploymentId,
+            app = appSlug,
+            kid,
+            seenAt = _dialect.Timestamp(seenAt),
+        }, null, cancellationToken)
+            ?? throw new InvalidOperationException($"The signing-key sighting of {deploymentId}/{appSlug} was not returned by the ledger.");
+        return row.ToRecord(_dialect);
+    }
+
+    public async Task<SigningKeySighting?> FindSigningKeySightingAsync(string deploymentId, string appSlug, CancellationToken cancellationToken)
+    {
+        LedgerStates.EnsureValidApp(deploymentId, appSlug);
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var row = await QueryFirstAsync<LedgerRows.Sighting>(
+            connection, LedgerSql.FindSigningKeySighting, new { deployment = deploymentId, app = appSlug }, null, cancellationToken);
+        return row?.ToRecord(_dialect);
     }
 
     public async Task<IReadOnlyList<PublishedFinding>> ListPublishedFindingsAsync(

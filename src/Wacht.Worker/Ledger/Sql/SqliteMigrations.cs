@@ -116,5 +116,8 @@ internal static class SqliteMigrations
         ALTER TABLE rotations ADD COLUMN route TEXT NULL;
         ALTER TABLE rotations ADD COLUMN verified_at TEXT NULL;
         """,
+
+        // 7: signing keys: the command's intent, the worker's signing-key history, the sweep's sightings and warnings.
+        LedgerMigrations.SqliteSigningKeys,
     ];
 }

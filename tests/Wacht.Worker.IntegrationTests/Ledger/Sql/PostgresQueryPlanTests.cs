@@ -140,8 +140,22 @@ public sealed class PostgresQueryPlanTests : IAsyncLifetime
             SELECT gen_random_uuid(), CASE WHEN i % 2 = 0 THEN 'grant-audit' ELSE 'rotation-sweep' END, 'schedule', false,
                    now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '1 minute', 'worker-a', true, '{}'
             FROM generate_series(0, 9999) AS i;
-            ANALYZE;
             """);
+        if ((schemaVersion ?? ledger.LatestSchemaVersion) >= LedgerMigrations.SigningKeysVersion)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO signing_key_changes (command_id, deployment_id, app_slug, kind, kid, previous_kid, active_kid, changed_at, "trigger")
+                SELECT gen_random_uuid(), '7283910238471', 'app-' || lpad((i % 2000)::text, 5, '0'), 'rotate', 'oas-' || i, NULL, 'oas-' || i,
+                       now() - i * interval '1 minute', 'schedule'
+                FROM generate_series(0, 19999) AS i;
+                INSERT INTO signing_key_sightings (deployment_id, app_slug, kid, first_seen_at, last_seen_at)
+                SELECT '7283910238471', 'app-' || lpad(i::text, 5, '0'), 'oas-' || i, now(), now()
+                FROM generate_series(0, 1999) AS i;
+                """);
+        }
+
+        await connection.ExecuteAsync("ANALYZE;");
         return ledger;
     }
 }

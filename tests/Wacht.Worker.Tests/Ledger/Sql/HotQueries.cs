@@ -29,6 +29,10 @@ internal static class HotQueries
             new { deployment = Deployment, oauthClient = "client-00042" }, ["deployment_id", "oauth_client_id"], Ordered: true),
         new("rotation-history", "rotations", sql.Rotations,
             new { deployment = Deployment, oauthClient = "client-00042" }, ["deployment_id", "oauth_client_id"], Ordered: true),
+        new("signing-key-changes", "signing_key_changes", LedgerSql.SigningKeyChanges,
+            new { deployment = Deployment, app = "app-00042" }, ["deployment_id", "app_slug"], Ordered: true),
+        new("signing-key-sighting", "signing_key_sightings", LedgerSql.FindSigningKeySighting,
+            new { deployment = Deployment, app = "app-00042" }, ["deployment_id", "app_slug"], Ordered: false),
         new("job-runs", "job_runs", LedgerSql.JobRuns, new { job = "grant-audit", limit = 20 }, ["job"], Ordered: true),
         new("find-command", "commands", sql.FindCommand, new { id = id(Guid.NewGuid()) }, ["command_id"], Ordered: false),
         new("forget-findings", "audit_findings", forgetStatement, forgetParameters, ["deployment_id", "grant_id", "kind"], Ordered: false),
@@ -36,7 +40,7 @@ internal static class HotQueries
 
     private static readonly object Placeholder = new();
 
-    private static LedgerSql LedgerSqlAtLatest() => new(LedgerMigrations.RotationRoutingVersion);
+    private static LedgerSql LedgerSqlAtLatest() => new(LedgerMigrations.SigningKeysVersion);
 }
 
 /// <param name="Table">The table the query reads.</param>

@@ -132,6 +132,22 @@ public sealed class SqliteQueryPlanTests : IDisposable
                 CancellationToken.None);
         }
 
+        if ((schemaVersion ?? ledger.LatestSchemaVersion) >= LedgerMigrations.SigningKeysVersion)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var app = $"app-{i % 10:D5}";
+                var start = new CommandStart(Guid.NewGuid(), "rotate-signing-key", HotQueries.Deployment, app, null, "schedule", null, null);
+                await ledger.BeginAsync(start, CancellationToken.None);
+                await ledger.CompleteSigningKeyChangeAsync(
+                    start.CommandId,
+                    new SigningKeyChange(start.CommandId, HotQueries.Deployment, app, SigningKeyChange.Rotate, $"oas-{i}", null, $"oas-{i}", now.AddMinutes(i), "schedule", null, null),
+                    new RecordedOutcome(true, "SigningKeyRotated", "{}", false),
+                    CancellationToken.None);
+                await ledger.RecordSigningKeySightingAsync(HotQueries.Deployment, app, $"oas-{i}", now.AddMinutes(i), CancellationToken.None);
+            }
+        }
+
         return ledger;
     }
 }
