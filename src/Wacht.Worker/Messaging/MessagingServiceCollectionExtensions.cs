@@ -111,8 +111,7 @@ public static class MessagingServiceCollectionExtensions
             services.AddOptions<ConsumerWatchdogOptions>().BindConfiguration(ConsumerWatchdogOptions.SectionPath).ValidateOnStart();
             services.AddSingleton<IValidateOptions<ConsumerWatchdogOptions>, ConsumerWatchdogOptionsValidator>();
             services.TryAddSingleton<HostExitCode>();
-            services.AddSingleton<ConsumerWatchdog>();
-            services.AddHostedService(sp => sp.GetRequiredService<ConsumerWatchdog>());
+            services.AddHostedService<ConsumerWatchdog>();
         }
 
         return services;

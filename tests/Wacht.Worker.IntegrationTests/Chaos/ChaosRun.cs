@@ -134,9 +134,8 @@ internal sealed class ChaosRun : IAsyncDisposable
             {
                 // Nothing finished for a minute with commands waiting: someone would have to restart it by hand.
                 ManualRestarts++;
-                await KillAsync(0);
-                Kills--;
-                await StartWorkerAsync();
+                await _workers[0].DisposeAsync();
+                _workers[0] = await RunningWorker.StartAsync(Settings());
                 stuckSince = null;
             }
         }

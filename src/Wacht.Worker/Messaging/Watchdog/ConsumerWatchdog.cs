@@ -25,9 +25,6 @@ internal sealed class ConsumerWatchdog(
     TimeProvider time,
     ILogger<ConsumerWatchdog> logger) : BackgroundService
 {
-    /// <summary>How the watchdog learns whether the broker answers; tests replace it.</summary>
-    internal Func<CancellationToken, Task<bool>>? BrokerProbe { get; set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -113,11 +110,6 @@ internal sealed class ConsumerWatchdog(
 
     private async Task<bool> ProbeBrokerAsync(CancellationToken cancellationToken)
     {
-        if (BrokerProbe is { } probe)
-        {
-            return await probe(cancellationToken);
-        }
-
         // An AMQP handshake with the worker's own credentials, not a TCP connect: a proxy or load balancer in front of a
         // stopped broker accepts connections, and only a broker that lets the worker in makes a stuck consumer the
         // worker's problem.
