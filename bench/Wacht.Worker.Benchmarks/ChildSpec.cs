@@ -59,6 +59,9 @@ internal sealed record ChildResult
 
     public long PeakGcHeapBytes { get; init; }
 
+    /// <summary>The child's CPU time, user and system, over its whole life (start-up included).</summary>
+    public double CpuSeconds { get; init; }
+
     public long Calls { get; init; }
 
     public long Clients { get; init; }

@@ -111,10 +111,10 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
         var bound = size.AuditCalls * context.LatencyMs / 1000.0 / allowed;
         Title($"Grant audit, size {size.Name}: {size.Describe()}; latency {context.LatencyMs} ms", load);
         Write($"API calls: {size.AuditCalls:N0}; allowed concurrency: {allowed} ({size.Deployments} deployments x MaxConcurrentRequests {options.MaxConcurrentRequests}); ideal bound = calls x latency / allowed concurrency");
-        var table = new TextTable(("", 0), ("SECONDS", 0), ("VS BOUND", 0), ("GRANTS/S", 0), ("PEAK WORKING SET", 0), ("PEAK GC HEAP", 0), ("FINDINGS", 0), ("REPORT LINES", 0));
-        table.Add("worker (audit command)", Seconds(worker.Seconds), Ratio(worker.Seconds, bound), Rate(size.TotalGrants, worker.Seconds), MiB(worker.PeakWorkingSetBytes), MiB(worker.PeakGcHeapBytes), worker.Findings.ToString("N0", CultureInfo.InvariantCulture), worker.ReportLines.ToString("N0", CultureInfo.InvariantCulture));
-        table.Add("bare floor (same calls, HttpClient)", Seconds(floor.Seconds), Ratio(floor.Seconds, bound), Rate(floor.Grants, floor.Seconds), MiB(floor.PeakWorkingSetBytes), MiB(floor.PeakGcHeapBytes), "-", "-");
-        table.Add("ideal bound", Seconds(bound), bound > 0 ? "1.00x" : "-", Rate(size.TotalGrants, bound), "-", "-", "-", "-");
+        var table = new TextTable(("", 0), ("SECONDS", 0), ("VS BOUND", 0), ("GRANTS/S", 0), ("PROCESS CPU S", 0), ("PEAK WORKING SET", 0), ("PEAK GC HEAP", 0), ("FINDINGS", 0), ("REPORT LINES", 0));
+        table.Add("worker (audit command)", Seconds(worker.Seconds), Ratio(worker.Seconds, bound), Rate(size.TotalGrants, worker.Seconds), Seconds(worker.CpuSeconds), MiB(worker.PeakWorkingSetBytes), MiB(worker.PeakGcHeapBytes), worker.Findings.ToString("N0", CultureInfo.InvariantCulture), worker.ReportLines.ToString("N0", CultureInfo.InvariantCulture));
+        table.Add("bare floor (same calls, HttpClient)", Seconds(floor.Seconds), Ratio(floor.Seconds, bound), Rate(floor.Grants, floor.Seconds), Seconds(floor.CpuSeconds), MiB(floor.PeakWorkingSetBytes), MiB(floor.PeakGcHeapBytes), "-", "-");
+        table.Add("ideal bound", Seconds(bound), bound > 0 ? "1.00x" : "-", Rate(size.TotalGrants, bound), "-", "-", "-", "-", "-");
         table.WriteTo(output);
         Check(worker, "worker audit");
         Check(floor, "audit floor");
@@ -177,12 +177,12 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
         Title($"Command pipeline, size {size.Name}: RevokeGrant over RabbitMQ (virtual host {vhost.Name}), {count:N0} commands sent at once per load; "
             + $"prefetch {options.Prefetch}, concurrency {options.Concurrency}; latency {context.LatencyMs} ms; same-client runs of {runLength}", load);
         var boundRate = context.LatencyMs == 0 ? double.PositiveInfinity : options.Concurrency / (2 * context.LatencyMs / 1000.0);
-        var table = new TextTable(("", 0), ("CMD/S", 0), ("VS FLOOR", 0), ("P50 MS", 0), ("P99 MS", 0), ("P99 VS FLOOR", 0), ("FAILED", 0), ("PEAK WORKING SET", 0));
-        table.Add("worker, spread-out clients", Rate(worker.Spread), Ratio(worker.Spread.Throughput, floor.Spread.Throughput), Ms(worker.Spread.P50Ms), Ms(worker.Spread.P99Ms), Ratio(worker.Spread.P99Ms, floor.Spread.P99Ms), worker.Spread.Failed, MiB(worker.Process.PeakWorkingSetBytes));
-        table.Add("bare floor, spread-out clients", Rate(floor.Spread), "1.00x", Ms(floor.Spread.P50Ms), Ms(floor.Spread.P99Ms), "1.00x", floor.Spread.Failed, MiB(floor.Process.PeakWorkingSetBytes));
-        table.Add("worker, same-client runs", Rate(worker.Same), Ratio(worker.Same.Throughput, floor.Same.Throughput), Ms(worker.Same.P50Ms), Ms(worker.Same.P99Ms), Ratio(worker.Same.P99Ms, floor.Same.P99Ms), worker.Same.Failed, "-");
-        table.Add("bare floor, same-client runs", Rate(floor.Same), "1.00x", Ms(floor.Same.P50Ms), Ms(floor.Same.P99Ms), "1.00x", floor.Same.Failed, "-");
-        table.Add("ideal bound (2 calls x latency / concurrency)", double.IsInfinity(boundRate) ? "-" : boundRate.ToString("N0", CultureInfo.InvariantCulture), "-", "-", "-", "-", "-", "-");
+        var table = new TextTable(("", 0), ("CMD/S", 0), ("VS FLOOR", 0), ("P50 MS", 0), ("P99 MS", 0), ("P99 VS FLOOR", 0), ("FAILED", 0), ("PEAK WORKING SET", 0), ("PROCESS CPU S (BOTH LOADS)", 0));
+        table.Add("worker, spread-out clients", Rate(worker.Spread), Ratio(worker.Spread.Throughput, floor.Spread.Throughput), Ms(worker.Spread.P50Ms), Ms(worker.Spread.P99Ms), Ratio(worker.Spread.P99Ms, floor.Spread.P99Ms), worker.Spread.Failed, MiB(worker.Process.PeakWorkingSetBytes), Seconds(worker.Process.CpuSeconds));
+        table.Add("bare floor, spread-out clients", Rate(floor.Spread), "1.00x", Ms(floor.Spread.P50Ms), Ms(floor.Spread.P99Ms), "1.00x", floor.Spread.Failed, MiB(floor.Process.PeakWorkingSetBytes), Seconds(floor.Process.CpuSeconds));
+        table.Add("worker, same-client runs", Rate(worker.Same), Ratio(worker.Same.Throughput, floor.Same.Throughput), Ms(worker.Same.P50Ms), Ms(worker.Same.P99Ms), Ratio(worker.Same.P99Ms, floor.Same.P99Ms), worker.Same.Failed, "-", "-");
+        table.Add("bare floor, same-client runs", Rate(floor.Same), "1.00x", Ms(floor.Same.P50Ms), Ms(floor.Same.P99Ms), "1.00x", floor.Same.Failed, "-", "-");
+        table.Add("ideal bound (2 calls x latency / concurrency)", double.IsInfinity(boundRate) ? "-" : boundRate.ToString("N0", CultureInfo.InvariantCulture), "-", "-", "-", "-", "-", "-", "-");
         table.WriteTo(output);
         Write($"Worker, same-client runs vs spread-out: {worker.Same.Throughput / worker.Spread.Throughput:0.00}x (the bare floor, which locks nothing: {floor.Same.Throughput / floor.Spread.Throughput:0.00}x).");
         Check(worker.Process, "worker service");

@@ -31,7 +31,13 @@ internal static class Child
             result = new ChildResult { ExitCode = 1, Error = exception.ToString() };
         }
 
-        result = result with { PeakWorkingSetBytes = MemorySampler.PeakWorkingSetBytes(), PeakGcHeapBytes = memory.PeakGcHeapBytes };
+        using var self = Process.GetCurrentProcess();
+        result = result with
+        {
+            PeakWorkingSetBytes = MemorySampler.PeakWorkingSetBytes(),
+            PeakGcHeapBytes = memory.PeakGcHeapBytes,
+            CpuSeconds = self.TotalProcessorTime.TotalSeconds,
+        };
         Console.Out.WriteLine(ChildResult.Prefix + JsonSerializer.Serialize(result, ChildProcess.Json));
         await Console.Out.FlushAsync();
         return result.ExitCode;
