@@ -50,11 +50,17 @@ internal sealed class WorkerApp : IAsyncDisposable
     public static async Task<WorkerApp> BuildAsync(WorkerAppOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Configuration is read once, at start: what runs is what the start-up checks validated (a file changed under a
+        // running worker would skip them; restart it, as Kubernetes does on a ConfigMap change). It also keeps a file
+        // watcher off the content root, where the default ledger lives: that watcher handled an event for every write.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
             ContentRootPath = options.ContentRoot ?? Directory.GetCurrentDirectory(),
             EnvironmentName = options.EnvironmentName,
+            Configuration = configuration,
         });
         builder.Configuration.AddInMemoryCollection(options.Settings);
         var environment = builder.Environment.EnvironmentName;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wacht.Worker.Grants;
@@ -97,6 +98,22 @@ public sealed class WorkerAppTests : IDisposable
         // The sender still validates the schedule's settings and runs the jobs on demand.
         Assert.NotNull(services.GetService<RotationSweep>());
         Assert.NotNull(services.GetService<GrantAudit>());
+    }
+
+    [Fact]
+    public async Task Configuration_IsReadOnceAtStart_NoFileInTheContentRootIsWatched()
+    {
+        // The default ledger lives under the content root (data/), and a watcher there handled an event for every
+        // ledger write; a configuration that changed under a running worker would also skip the start-up validation.
+        File.WriteAllText(Path.Combine(_data, "appsettings.json"), "{}");
+
+        await using var app = await WorkerApp.BuildAsync(
+            new WorkerAppOptions { Settings = Embedded(), EnvironmentName = "Development", ContentRoot = _data }, CancellationToken.None);
+
+        var root = Assert.IsAssignableFrom<IConfigurationRoot>(app.Host.Services.GetRequiredService<IConfiguration>());
+        var files = root.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.Contains(files, static p => p.Source.Path == "appsettings.json");
+        Assert.All(files, static p => Assert.False(p.Source.ReloadOnChange, $"{p.Source.Path} is watched"));
     }
 
     private Dictionary<string, string?> Embedded() => new()

@@ -132,7 +132,7 @@ public sealed class TelemetryExportTests
             }).Build();
             var world = await HarnessWorld.StartAsync(services: s =>
             {
-                s.AddWachtTelemetry(configuration);
+                s.AddWachtTelemetry(configuration, recordUnexported: true);
                 s.ConfigureOpenTelemetryTracerProvider(b => b.AddSource(SenderSourceName).AddInMemoryExporter(spans));
                 s.ConfigureOpenTelemetryMeterProvider(b => b.AddInMemoryExporter(metrics));
                 s.ConfigureOpenTelemetryLoggerProvider(b => b.AddInMemoryExporter(logs));
