@@ -318,22 +318,6 @@ internal sealed class LedgerSql
         ORDER BY grant_id, kind;
         """;
 
-    /// <summary>
-    /// One published finding (SQLite runs it once per finding in one transaction). A finding published again keeps
-    /// its first publication time and takes the new hash, client and time.
-    /// </summary>
-    public const string UpsertPublishedFinding =
-        """
-        INSERT INTO audit_findings (deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at)
-        VALUES (@deployment, @oauthClient, @grant, @kind, @hash, @publishedAt, @publishedAt)
-        ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id,
-            detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at;
-        """;
-
-    /// <summary>Forgets one published finding (by primary key).</summary>
-    public const string DeletePublishedFinding =
-        "DELETE FROM audit_findings WHERE deployment_id = @deployment AND grant_id = @grant AND kind = @kind;";
-
     public const string ReadSchemaVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
 
     public const string RecordSchemaVersion = "INSERT INTO schema_version (version, applied_at) VALUES (@version, @at);";

@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -16,7 +19,7 @@ namespace Wacht.Worker.Ledger.Sql;
 /// disk when <c>StorePendingSecretAsync</c> returns. <c>NORMAL</c> would only sync at checkpoints: a power cut could
 /// lose the last commits, and with them a secret that Wacht has issued and the old one already invalidated. A
 /// <see cref="LedgerDurability.Relaxed"/> write runs with <c>NORMAL</c> (one fsync costs about 8 ms on this project's
-/// CI disk, and writers take turns) and puts <c>FULL</c> back before its connection returns to the pool.</item>
+/// CI disk, and writers take turns); a durable write sets <c>FULL</c> again on a connection whose last write was relaxed.</item>
 /// <item>Writers take turns: SQLite has one writer per database, and writers racing for it spin in SQLite's busy
 /// handler (sleeping on a pool thread, up to 100 ms a try), which got slower the more writers there were. Here a
 /// writer waits asynchronously for its turn in this process (<see cref="OpenWriterAsync(LedgerDurability, CancellationToken)"/>), bounded by the command
@@ -34,7 +37,8 @@ internal sealed class SqliteDialect : LedgerDialect
     /// <summary>SQLite's result code for "database is busy".</summary>
     private const int SqliteBusy = 5;
 
-    private static readonly object Configured = new();
+    /// <summary>What a physical connection's <c>synchronous</c> is set to (reads do not care; each write sets what it needs).</summary>
+    private static readonly object SynchronousFull = new(), SynchronousNormal = new();
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
@@ -88,25 +92,30 @@ internal sealed class SqliteDialect : LedgerDialect
         try
         {
             var connection = await OpenSqliteAsync(cancellationToken);
-            if (durability == LedgerDurability.Durable)
+            var wanted = durability == LedgerDurability.Durable ? SynchronousFull : SynchronousNormal;
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out var current) || !ReferenceEquals(current, wanted))
             {
-                return new LedgerWriter(connection, _writerTurn);
+                // Set only when this physical connection last wrote with the other durability (two statements fewer per
+                // relaxed write than setting and restoring it each time). Until the pragma has run, the handle counts as
+                // not configured: if it fails, the next open sets everything up again, FULL included.
+                _configured.Remove(handle);
+                try
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        ReferenceEquals(wanted, SynchronousFull) ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;",
+                        commandTimeout: CommandTimeoutSeconds, cancellationToken: cancellationToken));
+                }
+                catch
+                {
+                    await connection.DisposeAsync();
+                    throw;
+                }
+
+                _configured.AddOrUpdate(handle, wanted);
             }
 
-            try
-            {
-                // Until restored, this handle no longer counts as configured: if the restore fails, the next open of it
-                // applies synchronous=FULL again.
-                _configured.Remove(connection.Handle!);
-                await connection.ExecuteAsync(new CommandDefinition("PRAGMA synchronous=NORMAL;", commandTimeout: CommandTimeoutSeconds, cancellationToken: cancellationToken));
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-
-            return new LedgerWriter(connection, _writerTurn, RestoreAsync);
+            return new LedgerWriter(connection, _writerTurn);
         }
         catch
         {
@@ -149,22 +158,45 @@ internal sealed class SqliteDialect : LedgerDialect
     /// <summary>Days are stored as ISO-8601 date text (<c>yyyy-MM-dd</c>), which sorts chronologically.</summary>
     public override object Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>One transaction, one prepared statement run once per finding (Dapper re-binds the same command).</summary>
+    /// <summary>
+    /// Records many published findings in one statement: the rows travel as one JSON array parameter that SQLite's
+    /// <c>json_each</c> unpacks, as PostgreSQL's <c>unnest</c> does for its arrays. Running one statement per row cost
+    /// a tenth of the audit's CPU, mostly binding six named parameters per row. A finding published again keeps its
+    /// first publication time and takes the new hash, client and time.
+    /// </summary>
+    internal const string UpsertPublishedFindings =
+        """
+        INSERT INTO audit_findings (deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5
+        FROM json_each(@rows) WHERE true
+        ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id,
+            detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at;
+        """;
+
+    /// <summary>Forgets many published findings of a deployment in one statement (by primary key; see <see cref="UpsertPublishedFindings"/>).</summary>
+    internal const string DeletePublishedFindings =
+        """
+        DELETE FROM audit_findings
+        WHERE deployment_id = @deployment
+          AND (grant_id, kind) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@rows));
+        """;
+
+    /// <summary>One transaction, one statement (<see cref="UpsertPublishedFindings"/>).</summary>
     public override async Task UpsertPublishedFindingsAsync(
         LedgerWriter writer, IReadOnlyList<PublishedFinding> findings, CancellationToken cancellationToken)
     {
-        var rows = findings.Select(finding => new
+        var rows = JsonRows(findings, static (json, finding) =>
         {
-            deployment = finding.DeploymentId,
-            oauthClient = finding.OAuthClientId,
-            grant = finding.GrantId,
-            kind = finding.Kind,
-            hash = finding.DetailHash,
-            publishedAt = FormatTimestamp(finding.LastPublishedAt),
+            json.WriteStringValue(finding.DeploymentId);
+            json.WriteStringValue(finding.OAuthClientId);
+            json.WriteStringValue(finding.GrantId);
+            json.WriteStringValue(finding.Kind);
+            json.WriteStringValue(finding.DetailHash);
+            json.WriteStringValue(FormatTimestamp(finding.LastPublishedAt));
         });
         await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
         await writer.Connection.ExecuteAsync(new CommandDefinition(
-            LedgerSql.UpsertPublishedFinding, rows, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken));
+            UpsertPublishedFindings, new { rows }, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -172,21 +204,35 @@ internal sealed class SqliteDialect : LedgerDialect
     public override async Task DeletePublishedFindingsAsync(
         LedgerWriter writer, string deploymentId, IReadOnlyList<(string GrantId, string Kind)> resolved, CancellationToken cancellationToken)
     {
-        var rows = resolved.Select(finding => new { deployment = deploymentId, grant = finding.GrantId, kind = finding.Kind });
+        var rows = JsonRows(resolved, static (json, finding) =>
+        {
+            json.WriteStringValue(finding.GrantId);
+            json.WriteStringValue(finding.Kind);
+        });
         await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
         await writer.Connection.ExecuteAsync(new CommandDefinition(
-            LedgerSql.DeletePublishedFinding, rows, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken));
+            DeletePublishedFindings, new { deployment = deploymentId, rows }, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Puts a connection that wrote relaxed back to its per-connection settings (and marks it configured).</summary>
-    private async Task RestoreAsync(DbConnection connection)
+    /// <summary>A JSON array with one array per item, written by <paramref name="write"/>.</summary>
+    private static string JsonRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
     {
-        var sqlite = (SqliteConnection)connection;
-        await using var pragmas = sqlite.CreateCommand();
-        pragmas.CommandText = "PRAGMA synchronous=FULL;";
-        await pragmas.ExecuteNonQueryAsync(CancellationToken.None);
-        _configured.AddOrUpdate(sqlite.Handle!, Configured);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                json.WriteStartArray();
+                write(json, item);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Timestamps are stored as ISO-8601 UTC round-trip text, e.g. <c>2026-03-04T05:06:07.0000000Z</c>.</summary>
@@ -209,7 +255,7 @@ internal sealed class SqliteDialect : LedgerDialect
                 pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout="
                     + _busyTimeoutMs.ToString(CultureInfo.InvariantCulture) + ";";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
-                _configured.AddOrUpdate(handle, Configured);
+                _configured.AddOrUpdate(handle, SynchronousFull);
             }
 
             return connection;

@@ -247,25 +247,20 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
     }
 
     [Fact]
-    public async Task RelaxedWrites_RunWithNormalSync_AndLeaveThePooledConnectionAtFullSync()
+    public async Task RelaxedWrites_RunWithNormalSync_AndADurableWriteOnTheSamePooledConnection_WithFullSync()
     {
         var dialect = ((SqlLedger)Ledger).Dialect;
         SqliteConnection.ClearAllPools();
 
-        await using (var relaxed = await dialect.OpenWriterAsync(LedgerDurability.Relaxed, CancellationToken.None))
+        // One physical connection throughout (the pool hands the same one back): each write sets what it needs.
+        foreach (var (durability, expected) in new[]
         {
-            Assert.Equal(1L, await relaxed.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;")); // NORMAL
-        }
-
-        // The same physical connection (the pool hands it back): FULL again, for reads and durable writes alike.
-        await using (var pooled = await dialect.OpenAsync(CancellationToken.None))
+            (LedgerDurability.Relaxed, 1L), (LedgerDurability.Relaxed, 1L), (LedgerDurability.Durable, 2L),
+            (LedgerDurability.Durable, 2L), (LedgerDurability.Relaxed, 1L), (LedgerDurability.Durable, 2L),
+        })
         {
-            Assert.Equal(2L, await pooled.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
-        }
-
-        await using (var durable = await dialect.OpenWriterAsync(LedgerDurability.Durable, CancellationToken.None))
-        {
-            Assert.Equal(2L, await durable.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+            await using var writer = await dialect.OpenWriterAsync(durability, CancellationToken.None);
+            Assert.Equal(expected, await writer.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;")); // 1 NORMAL, 2 FULL
         }
 
         // What a relaxed write records is there like any other write.
