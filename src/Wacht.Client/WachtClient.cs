@@ -162,7 +162,7 @@ internal sealed class WachtClient : IWachtClient
 
     public Task<IReadOnlyList<OAuthGrant>> ListOAuthGrantsAsync(string appSlug, string oauthClientId, CancellationToken ct = default) =>
         SendAsync(ClientPath(WachtOperations.ListOAuthGrants, appSlug, oauthClientId).Literal("grants"), HttpMethod.Get, null,
-            static body => WachtResponseReader.ReadList(body, "grants", Json.IReadOnlyListOAuthGrant), ct);
+            static body => WachtResponseReader.ReadList(body, "grants", OAuthGrantJsonConverter.ListTypeInfo), ct);
 
     public Task RevokeOAuthGrantAsync(string appSlug, string oauthClientId, string grantId, CancellationToken ct = default)
     {
