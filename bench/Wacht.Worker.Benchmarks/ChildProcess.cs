@@ -48,6 +48,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (spec.Part is PartNames.WorkerAudit or PartNames.WorkerSweep or PartNames.WorkerService)
+        {
+            // The worker hosted in this executable runs with the worker's own runtime settings (Wacht.Worker.csproj:
+            // TieredPGO false); the floors and the emulator keep the runtime's defaults.
+            start.Environment["DOTNET_TieredPGO"] = "0";
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment)
         {

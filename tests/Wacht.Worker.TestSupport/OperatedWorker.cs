@@ -81,14 +81,22 @@ public sealed class OperatedWorker : IAsyncDisposable
     /// Polls <c>/health/ready</c> until it answers <paramref name="expected"/>; returns the body that did. Fails with the
     /// last body after <paramref name="timeout"/> (a bound for a hung test, not a duration being asserted).
     /// </summary>
-    public async Task<JsonElement> WaitForReadinessAsync(HttpStatusCode expected, TimeSpan timeout)
+    public Task<JsonElement> WaitForReadinessAsync(HttpStatusCode expected, TimeSpan timeout) =>
+        WaitForReadinessAsync(expected, static _ => true, timeout);
+
+    /// <summary>
+    /// Waits until <c>/health/ready</c> answers <paramref name="expected"/> with a body that satisfies
+    /// <paramref name="until"/> (the checks run side by side: one may turn before another).
+    /// </summary>
+    public async Task<JsonElement> WaitForReadinessAsync(HttpStatusCode expected, Func<JsonElement, bool> until, TimeSpan timeout)
     {
+        ArgumentNullException.ThrowIfNull(until);
         using var cts = new CancellationTokenSource(timeout);
         var last = default(JsonElement);
         while (true)
         {
             var (status, body) = await ReadyAsync();
-            if (status == expected)
+            if (status == expected && until(body))
             {
                 return body;
             }
@@ -100,7 +108,7 @@ public sealed class OperatedWorker : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"/health/ready did not answer {(int)expected} within {timeout}; last answer: {last}\nWorker logs:\n{Logs.AllText}");
+                throw new TimeoutException($"/health/ready did not answer {(int)expected} as expected within {timeout}; last answer: {last}\nWorker logs:\n{Logs.AllText}");
             }
         }
     }

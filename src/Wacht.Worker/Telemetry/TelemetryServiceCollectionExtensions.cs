@@ -33,7 +33,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <remarks>
     /// Traces and OpenTelemetry logs are recorded only when they are exported: with no exporter, every span (one per HTTP
     /// call and per published finding) and log record would be built and dropped, which cost the audit a tenth of its
-    /// CPU in the benchmark's profile. Metrics are always aggregated (<c>/metrics</c> and the job's own figures read them).
+    /// CPU in the benchmark's profile. Without an exporter the worker's own spans are still created, unrecorded, so that
+    /// trace context flows from a traced sender through the worker. Metrics are always aggregated (<c>/metrics</c> and
+    /// the job's own figures read them).
     /// </remarks>
     public static IServiceCollection AddWachtTelemetry(this IServiceCollection services, IConfiguration configuration) =>
         AddWachtTelemetry(services, configuration, recordUnexported: false);
@@ -56,8 +58,8 @@ public static class TelemetryServiceCollectionExtensions
             services.AddSingleton<PrometheusScrapeEndpoint>();
         }
 
-        var otlp = options.Otlp.Endpoint is not null
-            || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        // The standard variable as the configuration holds it (the host's configuration includes the environment).
+        var otlp = options.Otlp.Endpoint is not null || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString())
@@ -80,18 +82,28 @@ public static class TelemetryServiceCollectionExtensions
                 }
             });
 
+        otel.WithTracing(tracing =>
+        {
+            tracing
+                .AddSource(WorkerActivitySource.Name, MassTransitInstrumentationName)
+                .AddHttpClientInstrumentation();
+            if (!otlp && !recordUnexported)
+            {
+                // Nothing exports spans: the worker's own (a scheduled job's, a command nobody traced) are created
+                // unrecorded, only to carry the trace context, so the events and the calls to Wacht of a traced sender's
+                // command still continue its trace (recorded, as that sender sampled it), and log lines keep their ids.
+                tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
+            }
+        });
+
         if (otlp || recordUnexported)
         {
-            otel
-                .WithTracing(tracing => tracing
-                    .AddSource(WorkerActivitySource.Name, MassTransitInstrumentationName)
-                    .AddHttpClientInstrumentation())
-                .WithLogging(configureBuilder: null, configureOptions: logging =>
-                {
-                    // The scopes carry the command's id, kind, deployment, app and client on every line of a command.
-                    logging.IncludeScopes = true;
-                    logging.IncludeFormattedMessage = true;
-                });
+            otel.WithLogging(configureBuilder: null, configureOptions: logging =>
+            {
+                // The scopes carry the command's id, kind, deployment, app and client on every line of a command.
+                logging.IncludeScopes = true;
+                logging.IncludeFormattedMessage = true;
+            });
         }
 
         if (options.Otlp.Endpoint is { } endpoint)

@@ -27,9 +27,11 @@ public sealed class OAuthGrantJsonConverterTests
         """{"ID":"3","id":"5","Status":"ignored"}""",
         """{"id":"3","granted_at":"2026-11-20T09:00:00.1234567+02:00","created_at":"2026-11-20","updated_at":"2026-11-20T09:00:00\u002B01:00"}""",
         """{"id":"3","resource":"caf\u00e9 \"quoted\" \\ path"}""",
+        """{"id":null}""",
+        """{"\u0069d":"3","\u0073tatus":"active","scope\u0073":["a"]}""",
+        """{"id":"3","idx":"9","i":"8","statusx":"no"}""",
         // Each of these is refused by both.
         """{"status":"active"}""",
-        """{"id":null}""",
         """{"id":1.5}""",
         """{"id":"3","granted_at":null}""",
         """{"id":"3","granted_at":"yesterday"}""",

@@ -24,8 +24,8 @@ namespace Wacht.Worker.Ledger.Sql;
 /// handler (sleeping on a pool thread, up to 100 ms a try), which got slower the more writers there were. Here a
 /// writer waits asynchronously for its turn in this process (<see cref="OpenWriterAsync(LedgerDurability, CancellationToken)"/>), bounded by the command
 /// timeout; <c>busy_timeout</c> still covers another process writing to the same file (the CLI, say).</item>
-/// <item>Per-connection settings (<c>synchronous</c>, <c>busy_timeout</c>) are applied once per physical connection,
-/// not at every open of a pooled one.</item>
+/// <item>Per-connection settings (<c>busy_timeout</c>, and <c>synchronous</c> for reads) are applied once per physical
+/// connection, not at every open of a pooled one; each write sets the <c>synchronous</c> it needs (<see cref="OpenWriterAsync(LedgerDurability, CancellationToken)"/>).</item>
 /// <item>Microsoft.Data.Sqlite's async methods complete synchronously (SQLite has no async I/O); they are used anyway
 /// so the code is the same for both databases, and a writer's wait for its turn is the part that is truly async.</item>
 /// <item>Ids are lower-case <c>D</c>-format text and timestamps ISO-8601 UTC round-trip text (which sorts
@@ -94,11 +94,14 @@ internal sealed class SqliteDialect : LedgerDialect
             var connection = await OpenSqliteAsync(cancellationToken);
             var wanted = durability == LedgerDurability.Durable ? SynchronousFull : SynchronousNormal;
             var handle = connection.Handle!;
-            if (!_configured.TryGetValue(handle, out var current) || !ReferenceEquals(current, wanted))
+            // A durable write sets FULL every time (one statement beside its fsync; and the pool is shared with any other
+            // dialect over the same file, which this table knows nothing of). A relaxed write sets NORMAL only when this
+            // physical connection's last write was durable: two statements fewer per relaxed write than setting and
+            // restoring it each time, and at worst (another dialect put FULL back) it commits with an fsync it did not
+            // need. Until the pragma has run the handle counts as not configured: if it fails, the next open sets
+            // everything up again, FULL included.
+            if (ReferenceEquals(wanted, SynchronousFull) || !_configured.TryGetValue(handle, out var current) || !ReferenceEquals(current, wanted))
             {
-                // Set only when this physical connection last wrote with the other durability (two statements fewer per
-                // relaxed write than setting and restoring it each time). Until the pragma has run, the handle counts as
-                // not configured: if it fails, the next open sets everything up again, FULL included.
                 _configured.Remove(handle);
                 try
                 {
@@ -168,7 +171,7 @@ internal sealed class SqliteDialect : LedgerDialect
         """
         INSERT INTO audit_findings (deployment_id, oauth_client_id, grant_id, kind, detail_hash, first_published_at, last_published_at)
         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5
-        FROM json_each(@rows) WHERE true
+        FROM json_each(@rows) WHERE true ORDER BY key
         ON CONFLICT (deployment_id, grant_id, kind) DO UPDATE SET oauth_client_id = excluded.oauth_client_id,
             detail_hash = excluded.detail_hash, last_published_at = excluded.last_published_at;
         """;

@@ -17,7 +17,7 @@ internal static class HotQueries
 
     /// <summary>The hot queries of <paramref name="sql"/>.</summary>
     /// <param name="id">The dialect's form of a command id.</param>
-    /// <param name="forgetStatement">The statement that forgets findings (SQLite: per finding; PostgreSQL: batched).</param>
+    /// <param name="forgetStatement">The statement that forgets findings (both batched: SQLite over json_each, PostgreSQL over unnest).</param>
     public static IReadOnlyList<HotQuery> All(LedgerSql sql, Func<Guid, object> id, object forgetParameters, string forgetStatement) =>
     [
         new("published-findings", "audit_findings", LedgerSql.PublishedFindings,

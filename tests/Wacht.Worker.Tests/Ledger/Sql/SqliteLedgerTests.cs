@@ -247,6 +247,24 @@ public sealed class SqliteLedgerTests : LedgerBehaviourTests
     }
 
     [Fact]
+    public async Task ADurableWrite_RunsWithFullSync_AfterAnotherDialectOverTheSameFileWroteRelaxed()
+    {
+        // Two dialects over one file share the connection pool but not what each knows of a connection's settings.
+        var first = (SqliteDialect)((SqlLedger)Ledger).Dialect;
+        var second = new SqliteDialect(first.DatabasePath, first.CommandTimeout);
+        SqliteConnection.ClearAllPools();
+
+        foreach (var (dialect, durability, expected) in new[]
+        {
+            (first, LedgerDurability.Durable, 2L), (second, LedgerDurability.Relaxed, 1L), (first, LedgerDurability.Durable, 2L),
+        })
+        {
+            await using var writer = await dialect.OpenWriterAsync(durability, CancellationToken.None);
+            Assert.Equal(expected, await writer.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+        }
+    }
+
+    [Fact]
     public async Task RelaxedWrites_RunWithNormalSync_AndADurableWriteOnTheSamePooledConnection_WithFullSync()
     {
         var dialect = ((SqlLedger)Ledger).Dialect;

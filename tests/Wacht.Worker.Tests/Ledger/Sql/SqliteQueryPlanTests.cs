@@ -58,8 +58,9 @@ public sealed class SqliteQueryPlanTests : IDisposable
         var violations = new List<string>();
         foreach (var step in plan)
         {
-            // "SCAN t" reads the whole table, "SCAN t USING INDEX i" the whole index.
-            if (step.StartsWith("SCAN ", StringComparison.Ordinal))
+            // "SCAN t" reads the whole table, "SCAN t USING INDEX i" the whole index. A batched statement's own rows
+            // (a JSON array parameter unpacked by json_each) are read in full by design: they are the input, not a table.
+            if (step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.StartsWith("SCAN json_each VIRTUAL TABLE", StringComparison.Ordinal))
             {
                 violations.Add($"full scan ({step})");
             }
@@ -91,8 +92,8 @@ public sealed class SqliteQueryPlanTests : IDisposable
     private static IReadOnlyList<HotQuery> Queries(SqlLedger ledger) => HotQueries.All(
         ledger.Statements,
         ledger.Dialect.Id,
-        new { deployment = HotQueries.Deployment, grant = "grant-00042-3", kind = "stale-grant" },
-        LedgerSql.DeletePublishedFinding);
+        new { deployment = HotQueries.Deployment, rows = """[["grant-00042-3","stale-grant"],["grant-00042-4","stale-grant"]]""" },
+        SqliteDialect.DeletePublishedFindings);
 
     private async Task<List<string>> PlanAsync(HotQuery query)
     {
