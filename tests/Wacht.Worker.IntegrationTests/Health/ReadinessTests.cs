@@ -88,10 +88,10 @@ public sealed class ReadinessTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         proxy.Cut();
-        // MassTransit's bus check and the command endpoints' turn independently: wait for the one this test is about.
+        // The ledger's and the scheduler's checks turn independently: wait for the one this test is about.
         var down = await worker.WaitForReadinessAsync(
             HttpStatusCode.ServiceUnavailable,
-            static body => body.GetProperty("checks").GetProperty("command-endpoints").GetProperty("status").GetString() == "Unhealthy",
+            static body => body.GetProperty("checks").GetProperty("ledger").GetProperty("status").GetString() == "Unhealthy",
             Bound);
         output.WriteLine($"PostgreSQL cut: not ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
