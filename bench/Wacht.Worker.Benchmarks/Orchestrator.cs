@@ -67,9 +67,10 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
 
         // The emulator is a .NET process too: the first walk of a fresh one paid its JIT and connection set-up, and that
         // walk was always the worker's (the floor ran second, on a warm emulator). One unmeasured walk at 0 ms first.
+        // (Each pass below sets its own latency.)
         stopwatch.Restart();
-        var warmUp = await RunChildAsync(
-            new RunContext(size, 0, emulator, emulatorOptions, deployments, environment), PartNames.FloorAudit, latencyMs: 0);
+        emulatorOptions.LatencyMs = 0;
+        var warmUp = await RunChildAsync(new RunContext(size, 0, emulator, emulatorOptions, deployments, environment), PartNames.FloorAudit);
         Check(warmUp, "emulator warm-up");
         Write($"(emulator warmed up by one unmeasured walk of every client at 0 ms: {stopwatch.Elapsed.TotalSeconds:0.0} s)");
 
@@ -279,21 +280,6 @@ internal sealed class Orchestrator(BenchOptions options, TextWriter output)
     {
         await using var child = ChildProcess.Start(Spec(context, part), context.Environment);
         return await child.ResultAsync(ChildTimeout);
-    }
-
-    /// <summary>Runs a child with the emulator at <paramref name="latencyMs"/>, then puts the emulator's latency back.</summary>
-    private async Task<ChildResult> RunChildAsync(RunContext context, string part, int latencyMs)
-    {
-        var previous = context.EmulatorOptions.LatencyMs;
-        context.EmulatorOptions.LatencyMs = latencyMs;
-        try
-        {
-            return await RunChildAsync(context, part);
-        }
-        finally
-        {
-            context.EmulatorOptions.LatencyMs = previous;
-        }
     }
 
     private ChildSpec Spec(RunContext context, string part) => new()
