@@ -51,7 +51,7 @@ internal sealed class WorkerApp : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         // Configuration is read once, at start: what runs is what the start-up checks validated (a file changed under a
-        // running worker would skip them; restart it, as Kubernetes does on a ConfigMap change). It also keeps a file
+        // running worker would skip them; restart it, e.g. `kubectl rollout restart`). It also keeps a file
         // watcher off the content root, where the default ledger lives: that watcher handled an event for every write.
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
